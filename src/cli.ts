@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+import { closeClients, createClients } from './clients/index.js';
+import { type Config, ConfigError, PLATFORMS, parseConfig, USAGE } from './config.js';
+import { createLogger, type Logger, scrubSecrets } from './log.js';
+import { createServer } from './server.js';
+import { VERSION } from './version.js';
+
+async function main(): Promise<void> {
+  let action: ReturnType<typeof parseConfig>;
+  try {
+    action = parseConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`agent-platforms-mcp: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  // --help and --version are the only output ever written to stdout outside the protocol.
+  if (action.kind === 'help') return void process.stdout.write(USAGE);
+  if (action.kind === 'version') return void process.stdout.write(`${VERSION}\n`);
+  await run(action.config);
+}
+
+async function run(config: Config): Promise<void> {
+  const log = createLogger({ level: config.logLevel });
+  const cleanups: Array<() => Promise<void>> = [];
+
+  if (config.sandbox) {
+    // Loaded only when asked for: the emulators are not on the normal start-up path.
+    const { startSandbox } = await import('./sandbox/index.js');
+    const { parseFaults } = await import('./sandbox/faults.js');
+    let faults: ReturnType<typeof parseFaults> | undefined;
+    try {
+      faults = config.sandboxFaults ? parseFaults(config.sandboxFaults) : undefined;
+    } catch (error) {
+      process.stderr.write(
+        `agent-platforms-mcp: --sandbox-faults / SANDBOX_FAULTS: ${(error as Error).message}\n`,
+      );
+      process.exit(2);
+    }
+    const sandbox = await startSandbox({
+      ...(faults ? { faults } : {}),
+      logger: log.child({ component: 'sandbox' }),
+    });
+    cleanups.push(() => sandbox.close());
+    config.credentials = {
+      ama2: { baseUrl: sandbox.ama2.baseUrl, token: sandbox.ama2.token, userToken: sandbox.ama2.userToken },
+      amigo: {
+        baseUrl: sandbox.amigo.baseUrl,
+        apiKey: sandbox.amigo.apiKey,
+        workspaceId: sandbox.amigo.workspaceId,
+      },
+      atthene: { baseUrl: sandbox.atthene.baseUrl, apiKey: sandbox.atthene.apiKey },
+    };
+  }
+
+  const clients = createClients(config.credentials, { logger: log.child({ component: 'http-client' }) });
+  cleanups.push(() => closeClients(clients));
+  const offered = PLATFORMS.filter((p) => config.toolsets.includes(p) && clients[p]);
+  const missing = PLATFORMS.filter((p) => !clients[p]);
+  log.info(
+    {
+      version: VERSION,
+      transport: config.transport,
+      sandbox: config.sandbox,
+      platforms: offered,
+      readOnly: config.readOnly,
+    },
+    'starting',
+  );
+  if (missing.length > 0) log.info({ platforms: missing }, 'platforms without credentials are not offered');
+
+  const makeServer = () =>
+    createServer({
+      clients,
+      log,
+      toolsets: config.toolsets,
+      readOnly: config.readOnly,
+      maxResultChars: config.maxResultChars,
+    });
+
+  const shutdown = async (reason: string) => {
+    log.info({ reason }, 'shutting down: finishing in-flight calls');
+    await runCleanups(cleanups, log);
+    process.exit(0);
+  };
+  let stopping = false;
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    void shutdown(reason);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  if (config.transport === 'http') {
+    const { startHttpServer } = await import('./http.js');
+    const handle = await startHttpServer(config.http, makeServer, log);
+    cleanups.unshift(() => handle.close());
+    printHttpBanner(handle.url, config, offered);
+    return;
+  }
+  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+  const server = makeServer();
+  cleanups.unshift(() => server.close());
+  // The client closing stdin ends the session; exit cleanly so no sandbox ports linger.
+  process.stdin.once('end', () => stop('stdin closed'));
+  await server.connect(new StdioServerTransport());
+  log.info('ready on stdio');
+}
+
+async function runCleanups(cleanups: Array<() => Promise<void>>, log: Logger): Promise<void> {
+  for (const cleanup of cleanups) {
+    await cleanup().catch((error: unknown) => log.warn({ err: error }, 'cleanup failed'));
+  }
+}
+
+function printHttpBanner(url: string, config: Config, offered: readonly string[]): void {
+  const headers = config.http.token ? { Authorization: 'Bearer <MCP_HTTP_TOKEN>' } : undefined;
+  const entry = { mcpServers: { 'agent-platforms': { type: 'http', url, ...(headers ? { headers } : {}) } } };
+  process.stderr.write(
+    [
+      '',
+      `agent-platforms-mcp ${VERSION} listening on ${url}${config.sandbox ? ' (sandbox: local emulators, no keys)' : ''}`,
+      `platforms: ${offered.join(', ') || 'none'}${config.readOnly ? ' (read-only)' : ''}`,
+      'client entry (Claude Code .mcp.json, Cursor mcp.json; VS Code uses "servers" instead of "mcpServers"):',
+      JSON.stringify(entry, null, 2),
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `agent-platforms-mcp: fatal: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`,
+  );
+  process.exit(1);
+});

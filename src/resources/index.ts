@@ -1,0 +1,5 @@
+import ama2Thread from './ama2.js';
+import type { ResourceDefinition } from './define.js';
+
+/** Every resource and template, in a stable order. */
+export const ALL_RESOURCES: readonly ResourceDefinition[] = [ama2Thread];

@@ -1,0 +1,34 @@
+import { fenceUntrusted } from '../tools/untrusted.js';
+
+export interface TranscriptLine {
+  time?: string;
+  speaker: string;
+  text: string;
+}
+
+/**
+ * A history as markdown, one line per message, newest kept when it does not fit in `maxChars`
+ * (the head then says how many earlier messages were left out and which tool reads them).
+ */
+export function renderTranscript(
+  title: string,
+  lines: readonly TranscriptLine[],
+  maxChars: number,
+  olderHint: string,
+): { markdown: string; kept: number } {
+  const rendered = lines.map(
+    (line) =>
+      `- ${line.time ? `${line.time} ` : ''}**${line.speaker}**: ${fenceUntrusted(line.text.replace(/\r?\n/g, ' ⏎ '))}`,
+  );
+  const head = `# ${title}\n\n`;
+  let size = head.length;
+  let first = rendered.length;
+  while (first > 0 && size + rendered[first - 1]!.length + 1 + 200 <= maxChars) {
+    first--;
+    size += rendered[first]!.length + 1;
+  }
+  const omitted =
+    first > 0 ? `_${first} earlier message(s) left out to fit the size budget; ${olderHint}._\n\n` : '';
+  const body = rendered.slice(first).join('\n');
+  return { markdown: `${head}${omitted}${body || '_No messages yet._'}\n`, kept: rendered.length - first };
+}

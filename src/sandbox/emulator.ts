@@ -1,0 +1,320 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PlatformName } from '../clients/errors.js';
+import type { Logger } from '../log.js';
+import { FaultInjector, type FaultOptions } from './faults.js';
+
+// A tiny node:http framework each platform emulator is built on: routing with `:params`, request
+// recording for wire assertions, connection and stream counts, platform-shaped errors, faults.
+
+export interface EmulatorRequest {
+  method: string;
+  /** Decoded path, e.g. /api/v1/chat/threads/abc/events */
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  bodyText: string;
+  json?: unknown;
+  /** Aborted when the client disconnects. */
+  signal: AbortSignal;
+}
+
+export interface JsonResponse {
+  status: number;
+  json?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+export interface StreamingResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Writes until `signal` aborts (client gone or emulator closing). */
+  stream: (write: (chunk: string) => boolean, signal: AbortSignal) => Promise<void>;
+}
+export type EmulatorResponse = JsonResponse | StreamingResponse;
+export type Handler = (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Exactly as received, before any decoding (with the query). */
+  rawPath: string;
+  query: Record<string, string[]>;
+  headers: IncomingHttpHeaders;
+  bodyText: string;
+  json?: unknown;
+  time: number;
+}
+
+export type ErrorCase =
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'server_error'
+  | 'rate_limited'
+  | 'too_large'
+  | 'bad_json';
+
+export interface EmulatorOptions {
+  platform: PlatformName;
+  /** The platform's own error body for a case (each platform has its shape). */
+  errorBody: (status: number, errorCase: ErrorCase, message: string) => unknown;
+  authenticate?: (req: EmulatorRequest) => EmulatorResponse | null;
+  /** Django answers a path without its trailing slash with a 301 to the slashed path. */
+  redirectToSlash?: boolean;
+  faults?: FaultOptions;
+  logger?: Logger;
+  maxBodyBytes?: number;
+}
+
+interface Route {
+  method: string;
+  segments: string[];
+  handler: Handler;
+  public: boolean;
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').slice(1);
+}
+
+export class Emulator {
+  readonly requests: RecordedRequest[] = [];
+  readonly stats = { handled: 0, faulted: { error: 0, rateLimited: 0, dropped: 0 } };
+  readonly #routes: Route[] = [];
+  readonly #sockets = new Set<Socket>();
+  readonly #streams = new Set<AbortController>();
+  #faults: FaultInjector;
+  #server = createServer((req, res) => void this.#handle(req, res));
+  #origin = '';
+
+  constructor(readonly options: EmulatorOptions) {
+    this.#faults = new FaultInjector(options.faults);
+    this.#server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
+  }
+
+  get platform(): PlatformName {
+    return this.options.platform;
+  }
+
+  /** The emulator's origin, e.g. http://127.0.0.1:41234 (after listen). */
+  get origin(): string {
+    return this.#origin;
+  }
+
+  route(method: string, pattern: string, handler: Handler, options: { public?: boolean } = {}): void {
+    this.#routes.push({ method, segments: splitPath(pattern), handler, public: options.public ?? false });
+  }
+
+  setFaults(faults: FaultOptions | undefined): void {
+    this.#faults = new FaultInjector(faults);
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  openConnections(): number {
+    return this.#sockets.size;
+  }
+
+  openStreams(): number {
+    return this.#streams.size;
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.#origin = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this.#origin;
+  }
+
+  async close(): Promise<void> {
+    for (const stream of this.#streams) stream.abort();
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
+  }
+
+  #match(
+    method: string,
+    rawPath: string,
+  ): { route?: Route; params: Record<string, string>; pathMatched: boolean } {
+    const segments = splitPath(rawPath);
+    let pathMatched = false;
+    for (const route of this.#routes) {
+      if (route.segments.length !== segments.length) continue;
+      const params: Record<string, string> = {};
+      const ok = route.segments.every((part, i) => {
+        const actual = segments[i] ?? '';
+        if (part.startsWith(':')) {
+          if (actual === '') return false;
+          try {
+            params[part.slice(1)] = decodeURIComponent(actual);
+          } catch {
+            return false;
+          }
+          return true;
+        }
+        return part === actual;
+      });
+      if (!ok) continue;
+      pathMatched = true;
+      if (route.method === method) return { route, params, pathMatched };
+    }
+    return { params: {}, pathMatched };
+  }
+
+  #error(
+    res: ServerResponse,
+    status: number,
+    errorCase: ErrorCase,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void {
+    this.#send(res, { status, json: this.options.errorBody(status, errorCase, message), headers });
+  }
+
+  #send(res: ServerResponse, response: JsonResponse): void {
+    if (res.headersSent || res.destroyed) return;
+    const headers = { 'x-request-id': `sbx-${Math.random().toString(36).slice(2, 10)}`, ...response.headers };
+    if (response.json !== undefined) {
+      res.writeHead(response.status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(response.json));
+    } else {
+      res.writeHead(response.status, { 'content-type': 'text/plain', ...headers });
+      res.end(response.text ?? '');
+    }
+  }
+
+  async #readBody(req: IncomingMessage): Promise<string | undefined> {
+    const limit = this.options.maxBodyBytes ?? 1024 * 1024;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) return undefined;
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const url = new URL(rawUrl, 'http://sandbox');
+    const rawPath = rawUrl.split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    const bodyText = await this.#readBody(req);
+    const query: Record<string, string[]> = {};
+    for (const [key, value] of url.searchParams) {
+      query[key] = [...(query[key] ?? []), value];
+    }
+    let json: unknown;
+    if (bodyText && /json/.test(req.headers['content-type'] ?? '')) {
+      try {
+        json = JSON.parse(bodyText);
+      } catch {
+        json = undefined;
+      }
+    }
+    this.requests.push({
+      method,
+      path: safeDecode(rawPath),
+      rawPath: rawUrl,
+      query,
+      headers: req.headers,
+      bodyText: bodyText ?? '',
+      ...(json === undefined ? {} : { json }),
+      time: Date.now(),
+    });
+    if (bodyText === undefined) return this.#error(res, 413, 'too_large', 'Request body too large');
+
+    const { route, params, pathMatched } = this.#match(method, rawPath);
+    const isHealth = /\/health\/?$/.test(rawPath);
+    if (!isHealth || this.#faults.options.includeHealth) {
+      const fault = this.#faults.decide();
+      if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+      if (fault.kind === 'drop') {
+        this.stats.faulted.dropped++;
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'error') {
+        this.stats.faulted.error++;
+        return this.#error(res, fault.status, 'server_error', 'Injected sandbox failure');
+      }
+      if (fault.kind === 'rate_limited') {
+        this.stats.faulted.rateLimited++;
+        return this.#error(res, 429, 'rate_limited', 'Too many requests (injected)', {
+          'retry-after': String(fault.retryAfterSeconds),
+        });
+      }
+    }
+
+    if (!route && !pathMatched && this.options.redirectToSlash && !rawPath.endsWith('/')) {
+      const slashed = this.#match(method, `${rawPath}/`);
+      if (slashed.pathMatched) {
+        res.writeHead(301, { location: `${rawPath}/${url.search}` });
+        res.end();
+        return;
+      }
+    }
+    if (!route) {
+      if (pathMatched) return this.#error(res, 405, 'method_not_allowed', `Method ${method} not allowed`);
+      return this.#error(res, 404, 'not_found', 'Not found');
+    }
+
+    const controller = new AbortController();
+    res.once('close', () => controller.abort());
+    const request: EmulatorRequest = {
+      method,
+      path: safeDecode(rawPath),
+      params,
+      query: url.searchParams,
+      headers: req.headers,
+      bodyText,
+      ...(json === undefined ? {} : { json }),
+      signal: controller.signal,
+    };
+    try {
+      if (!route.public && this.options.authenticate) {
+        const denied = this.options.authenticate(request);
+        if (denied) return this.#respond(res, denied);
+      }
+      if (bodyText && /json/.test(req.headers['content-type'] ?? '') && json === undefined) {
+        return this.#error(res, 400, 'bad_json', 'Request body is not valid JSON');
+      }
+      this.stats.handled++;
+      await this.#respond(res, await route.handler(request));
+    } catch (error) {
+      this.options.logger?.error({ err: error, path: rawPath }, 'sandbox handler failed');
+      this.#error(res, 500, 'server_error', 'Internal sandbox error');
+    }
+  }
+
+  async #respond(res: ServerResponse, response: EmulatorResponse): Promise<void> {
+    if (!('stream' in response)) return this.#send(res, response);
+    const controller = new AbortController();
+    this.#streams.add(controller);
+    res.once('close', () => controller.abort());
+    res.writeHead(response.status, response.headers);
+    res.flushHeaders();
+    try {
+      await response.stream((chunk) => (res.destroyed ? false : res.write(chunk)), controller.signal);
+    } finally {
+      this.#streams.delete(controller);
+      if (!res.destroyed) res.end();
+    }
+  }
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,0 +1,63 @@
+import type { Logger } from '../log.js';
+import { createAma2Emulator } from './ama2.js';
+import type { Ama2World } from './ama2-state.js';
+import { createAmigoEmulator } from './amigo.js';
+import { createAttheneEmulator } from './atthene.js';
+import {
+  AMA2_SANDBOX_TOKEN,
+  AMA2_SANDBOX_USER_TOKEN,
+  AMIGO_SANDBOX_API_KEY,
+  AMIGO_SANDBOX_WORKSPACE_ID,
+  ATTHENE_SANDBOX_API_KEY,
+} from './credentials.js';
+import type { Emulator } from './emulator.js';
+import type { FaultOptions } from './faults.js';
+
+export interface SandboxCredentials {
+  ama2: { baseUrl: string; token: string; userToken: string };
+  amigo: { baseUrl: string; apiKey: string; workspaceId: string };
+  atthene: { baseUrl: string; apiKey: string };
+}
+
+export interface Sandbox extends SandboxCredentials {
+  emulators: { ama2: Emulator; amigo: Emulator; atthene: Emulator };
+  worlds: { ama2: Ama2World };
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  faults?: FaultOptions;
+  logger?: Logger;
+  /** How long AMA2 sandbox users take to reply (default 150 ms). */
+  ama2ReplyDelayMs?: number;
+}
+
+/** Starts the three emulators on 127.0.0.1 with random ports; returns their URLs and sandbox credentials. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const common = {
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+  const ama2 = createAma2Emulator({
+    ...common,
+    ...(options.ama2ReplyDelayMs !== undefined ? { replyDelayMs: options.ama2ReplyDelayMs } : {}),
+  });
+  const { emulator: amigo } = createAmigoEmulator(common);
+  const { emulator: atthene } = createAttheneEmulator(common);
+  const [ama2Origin, amigoOrigin, attheneOrigin] = await Promise.all([
+    ama2.emulator.listen(),
+    amigo.listen(),
+    atthene.listen(),
+  ]);
+  return {
+    ama2: { baseUrl: ama2Origin, token: AMA2_SANDBOX_TOKEN, userToken: AMA2_SANDBOX_USER_TOKEN },
+    amigo: { baseUrl: amigoOrigin, apiKey: AMIGO_SANDBOX_API_KEY, workspaceId: AMIGO_SANDBOX_WORKSPACE_ID },
+    atthene: { baseUrl: `${attheneOrigin}/api/v1`, apiKey: ATTHENE_SANDBOX_API_KEY },
+    emulators: { ama2: ama2.emulator, amigo, atthene },
+    worlds: { ama2: ama2.world },
+    async close() {
+      ama2.world.close();
+      await Promise.all([ama2.emulator.close(), amigo.close(), atthene.close()]);
+    },
+  };
+}

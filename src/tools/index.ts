@@ -1,0 +1,25 @@
+import ama2CreateThread from './ama2/create-thread.js';
+import ama2ListThreads from './ama2/list-threads.js';
+import ama2PollEvents from './ama2/poll-events.js';
+import ama2RegisterWebhook from './ama2/register-webhook.js';
+import ama2RemoveWebhook from './ama2/remove-webhook.js';
+import ama2SendMessage from './ama2/send-message.js';
+import ama2SetParticipationMode from './ama2/set-participation-mode.js';
+import ama2WaitForEvents from './ama2/wait-for-events.js';
+import platformsStatus from './core/platforms-status.js';
+import type { ToolDefinition } from './registry.js';
+
+/** Every tool, the one list the server, docs and snapshots are made from. */
+export const TOOLS = {
+  platforms_status: platformsStatus,
+  ama2_create_thread: ama2CreateThread,
+  ama2_send_message: ama2SendMessage,
+  ama2_poll_events: ama2PollEvents,
+  ama2_wait_for_events: ama2WaitForEvents,
+  ama2_set_participation_mode: ama2SetParticipationMode,
+  ama2_register_webhook: ama2RegisterWebhook,
+  ama2_remove_webhook: ama2RemoveWebhook,
+  ama2_list_threads: ama2ListThreads,
+} satisfies Record<string, ToolDefinition>;
+
+export const ALL_TOOLS: readonly ToolDefinition[] = Object.values(TOOLS) as ToolDefinition[];

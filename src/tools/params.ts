@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+// One source of truth for fields many tools share. Each says which tool produces its value.
+
+export const DEFAULT_LIMIT = 20;
+
+/** `limit` bounded to what the tool (and its platform operation) can serve. */
+export function limitParam(max: number, defaultValue = Math.min(DEFAULT_LIMIT, max)) {
+  return z
+    .number()
+    .int('limit must be a whole number')
+    .min(1, `limit must be from 1 to ${max}`)
+    .max(max, `limit must be from 1 to ${max}`)
+    .default(defaultValue)
+    .describe(`How many items to return, 1 to ${max} (default ${defaultValue}).`);
+}
+
+/** Opaque `cursor` input of a list tool. */
+export function cursorParam(tool: string) {
+  return z
+    .string()
+    .min(1)
+    .max(2000)
+    .optional()
+    .describe(`next_cursor from a previous ${tool} result, to continue; omit to start at the beginning.`);
+}
+
+/** Output fields every paginated tool declares. */
+export const pageOutput = {
+  next_cursor: z
+    .string()
+    .optional()
+    .describe('Pass as cursor to get the next page; absent on the last page.'),
+  truncated: z
+    .boolean()
+    .optional()
+    .describe('True when the page was cut short to fit the size budget; next_cursor continues after it.'),
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID id argument, refused before any request when malformed. */
+export function uuidParam(field: string, producedBy: string) {
+  return z
+    .string()
+    .trim()
+    .regex(
+      UUID,
+      `${field} must be a UUID like 123e4567-e89b-12d3-a456-426614174000; get one from ${producedBy}`,
+    )
+    .describe(`${field} (UUID), as returned by ${producedBy}.`);
+}

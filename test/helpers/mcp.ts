@@ -1,0 +1,101 @@
+import { Writable } from 'node:stream';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type Clients, closeClients, createClients } from '../../src/clients/index.js';
+import { PLATFORMS, type Platform, type PlatformCredentials } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import type { ResourceDefinition } from '../../src/resources/define.js';
+import type { FaultOptions } from '../../src/sandbox/faults.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { createServer } from '../../src/server.js';
+import type { ToolDefinition } from '../../src/tools/registry.js';
+
+/** Log lines captured in memory, to assert on what the server logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export async function startTestSandbox(faults?: FaultOptions): Promise<Sandbox> {
+  return startSandbox(faults ? { faults } : {});
+}
+
+export function sandboxCredentials(
+  sandbox: Sandbox,
+  only: readonly Platform[] = PLATFORMS,
+): PlatformCredentials {
+  const all: PlatformCredentials = {
+    ama2: { baseUrl: sandbox.ama2.baseUrl, token: sandbox.ama2.token, userToken: sandbox.ama2.userToken },
+    amigo: {
+      baseUrl: sandbox.amigo.baseUrl,
+      apiKey: sandbox.amigo.apiKey,
+      workspaceId: sandbox.amigo.workspaceId,
+    },
+    atthene: { baseUrl: sandbox.atthene.baseUrl, apiKey: sandbox.atthene.apiKey },
+  };
+  return Object.fromEntries(only.map((p) => [p, all[p]]));
+}
+
+export interface TestConnection {
+  client: Client;
+  clients: Clients;
+  logs: LogCapture;
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  credentials: PlatformCredentials;
+  toolsets?: readonly Platform[];
+  readOnly?: boolean;
+  maxResultChars?: number;
+  maxWatchers?: number;
+  tools?: readonly ToolDefinition[];
+  resources?: readonly ResourceDefinition[];
+  clientCapabilities?: ConstructorParameters<typeof Client>[1];
+}
+
+/** A real SDK Client talking to our server over the SDK's in-memory transport pair. */
+export async function connectTestClient(options: ConnectOptions): Promise<TestConnection> {
+  const logs = new LogCapture();
+  const log = createLogger({ level: 'trace', destination: logs });
+  const clients = createClients(options.credentials, {
+    logger: log,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+  });
+  const server = createServer({
+    clients,
+    log,
+    toolsets: options.toolsets ?? PLATFORMS,
+    readOnly: options.readOnly ?? false,
+    maxResultChars: options.maxResultChars ?? 20_000,
+    ...(options.maxWatchers ? { maxWatchers: options.maxWatchers } : {}),
+    ...(options.tools ? { tools: options.tools } : {}),
+    ...(options.resources ? { resources: options.resources } : {}),
+  });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'test-client', version: '1.0.0' }, options.clientCapabilities);
+  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  return {
+    client,
+    clients,
+    logs,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: async () => {
+      await client.close();
+      await server.close();
+      await closeClients(clients);
+    },
+  };
+}
+
+export function resultText(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+}

@@ -1,0 +1,91 @@
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ALL_TOOLS } from '../../src/tools/index.js';
+import type { ToolDefinition } from '../../src/tools/registry.js';
+import { connectTestClient } from '../helpers/mcp.js';
+
+// The whole tool contract, walked over the registry (STYLE.md rules 4-6).
+
+const TOOLS_DIR = join(import.meta.dirname, '../../src/tools');
+const NOT_TOOLS = new Set(['support.ts']);
+
+function toolFiles(): Array<{ file: string; expected: string }> {
+  return readdirSync(TOOLS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((dir) =>
+      readdirSync(join(TOOLS_DIR, dir.name))
+        .filter((f) => f.endsWith('.ts') && !NOT_TOOLS.has(f))
+        .map((f) => {
+          const snake = basename(f, '.ts').replaceAll('-', '_');
+          return {
+            file: join(TOOLS_DIR, dir.name, f),
+            expected: dir.name === 'core' ? snake : `${dir.name}_${snake}`,
+          };
+        }),
+    );
+}
+
+// Credentials that are never contacted: listing tools makes no request.
+const OFFLINE = {
+  ama2: { baseUrl: 'http://127.0.0.1:9', token: 'ama_eat_offline0000', userToken: 'a.b.c' },
+  amigo: {
+    baseUrl: 'http://127.0.0.1:9',
+    apiKey: 'offline-key',
+    workspaceId: '00000000-0000-4000-8000-000000000000',
+  },
+  atthene: { baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: 'offline-key' },
+};
+
+describe('tool contract', () => {
+  it('every tool file default-exports a tool named after it, and every tool is registered', async () => {
+    const files = toolFiles();
+    const names: string[] = [];
+    for (const { file, expected } of files) {
+      const mod = (await import(file)) as { default: ToolDefinition };
+      expect(mod.default.name, file).toBe(expected);
+      names.push(expected);
+    }
+    expect(ALL_TOOLS.map((t) => t.name).sort()).toEqual(names.sort());
+  });
+
+  it.each(ALL_TOOLS.map((t) => [t.name, t] as const))(
+    '%s is complete and safe to show a model',
+    (name, tool) => {
+      expect(name).toMatch(/^(platforms|ama2|amigo|atthene)_[a-z0-9]+(_[a-z0-9]+)*$/);
+      expect(tool.platform === 'core' || name.startsWith(`${tool.platform}_`)).toBe(true);
+      expect(tool.title.length).toBeGreaterThan(3);
+      expect(tool.description.length).toBeGreaterThanOrEqual(80);
+      expect(tool.description.length).toBeLessThanOrEqual(700);
+      const a = tool.annotations;
+      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+        expect(typeof a[hint], hint).toBe('boolean');
+      }
+      expect(a.readOnlyHint && a.destructiveHint).toBe(false);
+      for (const [field, schema] of Object.entries({ ...tool.input, ...tool.output })) {
+        expect((schema as z.ZodType).description, `${name}.${field} needs .describe()`).toBeTruthy();
+      }
+      const input = z.toJSONSchema(z.object(tool.input), { io: 'input' }) as Record<string, unknown>;
+      expect(input.anyOf ?? input.oneOf ?? input.allOf, 'no top-level union in input').toBeUndefined();
+    },
+  );
+
+  it('tools/list is deterministic and matches the committed snapshot of every tool', async () => {
+    const conn = await connectTestClient({ credentials: OFFLINE });
+    try {
+      const first = await conn.client.listTools();
+      const second = await conn.client.listTools();
+      expect(second).toEqual(first);
+      const names = first.tools.map((t) => t.name);
+      expect(names).toEqual([...names].sort());
+      for (const tool of first.tools) {
+        await expect(`${JSON.stringify(tool, null, 2)}\n`).toMatchFileSnapshot(
+          `../__toolsnaps__/${tool.name}.snap.json`,
+        );
+      }
+    } finally {
+      await conn.close();
+    }
+  });
+});

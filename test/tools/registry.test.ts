@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { errorFromResponse } from '../../src/clients/errors.js';
+import { decodeCursor, encodeCursor } from '../../src/tools/cursor.js';
+import { ToolInputError } from '../../src/tools/errors.js';
+import { pageOutput } from '../../src/tools/params.js';
+import { type CallContext, defineTool, errorText, runTool, shapeResult } from '../../src/tools/registry.js';
+import { UNTRUSTED_OPEN } from '../../src/tools/untrusted.js';
+import { connectTestClient, resultText } from '../helpers/mcp.js';
+
+const items = Array.from({ length: 50 }, (_, i) => ({ id: `item-${i}`, text: 'x'.repeat(90), gone: null }));
+
+const listTool = defineTool({
+  name: 'ama2_list_things',
+  title: 'List things',
+  description: 'Lists things for a test.',
+  platform: 'ama2',
+  input: { cursor: z.string().optional().describe('cursor') },
+  output: {
+    things: z.array(z.object({ id: z.string(), text: z.string() })).describe('things'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['text'],
+  paginate: {
+    items: 'things',
+    resume: (input, _output, kept) => {
+      const offset = input.cursor ? Number(decodeCursor('ama2_list_things', input.cursor).offset) : 0;
+      return encodeCursor('ama2_list_things', { offset: offset + kept });
+    },
+  },
+  async run(input) {
+    const offset = input.cursor ? Number(decodeCursor('ama2_list_things', input.cursor).offset) : 0;
+    return { things: items.slice(offset) };
+  },
+});
+
+function ctx(maxResultChars = 20_000): CallContext {
+  return {
+    clients: {},
+    log: { debug() {}, info() {}, warn() {}, error() {} } as unknown as CallContext['log'],
+    signal: new AbortController().signal,
+    progress: async () => {},
+    recent: undefined as unknown as CallContext['recent'],
+    maxResultChars,
+  };
+}
+
+describe('result shaping', () => {
+  it('returns structuredContent and the same JSON as text, without nulls', async () => {
+    const result = await runTool(listTool, {}, ctx());
+    const structured = result.structuredContent as { things: Array<Record<string, unknown>> };
+    expect(structured.things).toHaveLength(50);
+    expect(structured.things[0]).not.toHaveProperty('gone');
+    // The text is the same JSON, with platform-authored text fenced.
+    const parsed = JSON.parse(resultText(result)) as { things: Array<{ text: string }> };
+    expect(parsed.things[0]?.text.startsWith(UNTRUSTED_OPEN)).toBe(true);
+    expect(structured.things[0]?.text).toBe('x'.repeat(90));
+  });
+
+  it('cuts an over-budget list at an item boundary with a cursor that resumes exactly after it', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const result = await runTool(listTool, cursor ? { cursor } : {}, ctx(2_000));
+      expect(result.isError).toBeFalsy();
+      expect(resultText(result).length).toBeLessThanOrEqual(2_000);
+      const out = result.structuredContent as {
+        things: Array<{ id: string }>;
+        next_cursor?: string;
+        truncated?: boolean;
+      };
+      seen.push(...out.things.map((t) => t.id));
+      cursor = out.next_cursor;
+      if (!cursor) break;
+      expect(out.truncated).toBe(true);
+    }
+    expect(seen).toEqual(items.map((i) => i.id));
+  });
+
+  it('reports a result that cannot be cut instead of mangling it', () => {
+    const tool = defineTool({ ...listTool, paginate: undefined } as typeof listTool);
+    const result = shapeResult(tool, {}, { things: items }, 500);
+    expect(result.isError).toBe(true);
+    expect(resultText(result)).toMatch(/over the 500-character budget/);
+  });
+});
+
+describe('errors become results at one boundary', () => {
+  const failing = (error: unknown) =>
+    defineTool({
+      ...listTool,
+      notFoundHint: 'Use ama2_list_things to find ids.',
+      run: async () => {
+        throw error;
+      },
+    });
+
+  it.each([
+    [
+      401,
+      '{"code":"UNAUTHORIZED","message":"bad token"}',
+      /401 auth \[UNAUTHORIZED\]: bad token.*check AMA2_TOKEN/,
+    ],
+    [403, '{"code":"FORBIDDEN","message":"plan"}', /403 permission.*not allowed/],
+    [
+      404,
+      '{"code":"NOT_FOUND","message":"Thread not found"}',
+      /404 not_found.*Use ama2_list_things to find ids\./,
+    ],
+    [409, '{"code":"CONFLICT","message":"busy"}', /409 conflict.*retry/],
+    [
+      422,
+      '{"detail":[{"loc":["body","content"],"msg":"Field required","type":"missing"}]}',
+      /body\.content: Field required.*Fix the input/,
+    ],
+    [500, 'Internal Server Error', /500 server.*retry in a few seconds/],
+  ])(
+    'status %i gives an isError result with a fitting hint and no structuredContent',
+    async (status, body, pattern) => {
+      const error = errorFromResponse({
+        platform: 'ama2',
+        status,
+        headers: { 'x-request-id': 'req-42' },
+        bodyText: body,
+        method: 'GET',
+        path: '/x',
+      });
+      const result = await runTool(failing(error), {}, ctx());
+      expect(result.isError).toBe(true);
+      expect(result.structuredContent).toBeUndefined();
+      expect(resultText(result)).toMatch(pattern);
+      expect(resultText(result)).toContain('request id req-42');
+    },
+  );
+
+  it('a 429 says when to retry', () => {
+    const error = errorFromResponse({
+      platform: 'amigo',
+      status: 429,
+      headers: { 'retry-after': '7' },
+      bodyText: '{"detail":"slow down"}',
+      method: 'GET',
+      path: '/x',
+    });
+    expect(errorText(error)).toMatch(/retry after 7 s/);
+  });
+
+  it('tool input errors and unexpected failures are results, never protocol errors', async () => {
+    const bad = await runTool(failing(new ToolInputError('give exactly one of a or b')), {}, ctx());
+    expect(resultText(bad)).toBe('Invalid input for ama2_list_things: give exactly one of a or b');
+    const bug = await runTool(failing(new TypeError('x is undefined')), {}, ctx());
+    expect(bug.isError).toBe(true);
+    expect(resultText(bug)).toMatch(/failed unexpectedly: x is undefined/);
+  });
+
+  it('a tampered cursor reaches the model as a clear input error over the protocol', async () => {
+    const coreTool = defineTool({ ...listTool, platform: 'core' });
+    const conn = await connectTestClient({ credentials: {}, tools: [coreTool] });
+    try {
+      const result = await conn.call('ama2_list_things', {
+        cursor: `${encodeCursor('ama2_list_things', { offset: 1 })}x`,
+      });
+      expect(result.isError).toBe(true);
+      expect(resultText(result)).toMatch(
+        /cursor is not valid for ama2_list_things: pass next_cursor exactly/,
+      );
+    } finally {
+      await conn.close();
+    }
+  });
+});
