@@ -12,7 +12,7 @@ import {
   WAIT_MAX_SECONDS,
 } from './support.js';
 
-const PROGRESS_EVERY_MS = 2000;
+const PROGRESS_EVERY_MS = 1000;
 
 export default defineTool({
   name: 'ama2_wait_for_events',
