@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
 import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/sandbox/credentials.js';
@@ -66,7 +66,7 @@ describe('an AMA2 conversation through MCP', () => {
       undefined,
       { onprogress: (p) => progress.push(p.progress), timeout: 15_000 },
     );
-    const reply = waited.structuredContent as Events;
+    const reply = waited.structuredContent as unknown as Events;
     expect(reply.timed_out).toBe(false);
     expect(reply.events).toHaveLength(1);
     expect(reply.events[0]).toMatchObject({
@@ -77,7 +77,7 @@ describe('an AMA2 conversation through MCP', () => {
     expect(reply.events[0]?.content).toContain('Hello Ada, can we meet on Friday?');
     expect(progress.length).toBeGreaterThanOrEqual(1);
     // In the text a model reads, the user's words are fenced as untrusted.
-    expect(resultText(waited)).toMatch(/<untrusted-[0-9a-f]+>Ada here/);
+    expect(resultText(waited as CallToolResult)).toMatch(/<untrusted-[0-9a-f]+>Ada here/);
 
     // The history resource: listed, completed, read as markdown and JSON.
     const listed = await conn.client.listResources();
@@ -144,7 +144,7 @@ describe('an AMA2 conversation through MCP', () => {
         limit: 10,
         ...(cursor ? { cursor } : {}),
       });
-      const out = result.structuredContent as Events;
+      const out = result.structuredContent as unknown as Events;
       seen.push(...out.events.map((e) => e.thread_seq));
       cursor = out.next_cursor;
       if (!cursor) break;
@@ -164,7 +164,7 @@ describe('an AMA2 conversation through MCP', () => {
       after_seq: 26,
       timeout_seconds: 10,
     });
-    expect((waited.structuredContent as Events).events.map((e) => e.sender_id)).toEqual([`user:${GRACE.id}`]);
+    expect((waited.structuredContent as unknown as Events).events.map((e) => e.sender_id)).toEqual([`user:${GRACE.id}`]);
   }, 30_000);
 
   it('a wait with nothing coming times out with timed_out and the seq to continue from', async () => {
