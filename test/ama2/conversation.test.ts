@@ -164,7 +164,9 @@ describe('an AMA2 conversation through MCP', () => {
       after_seq: 26,
       timeout_seconds: 10,
     });
-    expect((waited.structuredContent as unknown as Events).events.map((e) => e.sender_id)).toEqual([`user:${GRACE.id}`]);
+    expect((waited.structuredContent as unknown as Events).events.map((e) => e.sender_id)).toEqual([
+      `user:${GRACE.id}`,
+    ]);
   }, 30_000);
 
   it('a wait with nothing coming times out with timed_out and the seq to continue from', async () => {
