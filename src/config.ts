@@ -26,6 +26,8 @@ export interface AmigoCredentials {
 export interface AttheneCredentials {
   baseUrl: string;
   apiKey: string;
+  /** How long one agent turn (execute) may take before it is abandoned. */
+  executeTimeoutMs?: number;
 }
 export interface PlatformCredentials {
   ama2?: Ama2Credentials;
@@ -72,6 +74,7 @@ export const ENV_VARS = {
   AMIGO_BASE_URL: `Amigo API origin (default ${DEFAULT_BASE_URLS.amigo})`,
   ATTHENE_API_KEY: 'Atthene AMAS API key (Agent Studio > Settings > API keys)',
   ATTHENE_BASE_URL: `Atthene API base (default ${DEFAULT_BASE_URLS.atthene})`,
+  ATTHENE_EXECUTE_TIMEOUT_SECONDS: 'longest an Atthene agent turn may run (default 300)',
   MCP_HTTP_TOKEN: 'bearer token required on /mcp; mandatory when --host is not a loopback address',
   MCP_ALLOWED_ORIGINS: 'comma-separated extra browser origins allowed on /mcp (loopback origins always are)',
   MCP_ALLOWED_HOSTS: 'comma-separated extra Host header values allowed on /mcp (e.g. your public hostname)',
@@ -169,6 +172,7 @@ const EnvSchema = z.object({
   AMIGO_BASE_URL: httpUrl('AMIGO_BASE_URL').optional(),
   ATTHENE_API_KEY: secret('ATTHENE_API_KEY', 'create one in Agent Studio > Settings > API keys').optional(),
   ATTHENE_BASE_URL: httpUrl('ATTHENE_BASE_URL').optional(),
+  ATTHENE_EXECUTE_TIMEOUT_SECONDS: positiveInt('ATTHENE_EXECUTE_TIMEOUT_SECONDS', 3600).default(300),
   MCP_HTTP_TOKEN: z
     .string()
     .min(16, 'MCP_HTTP_TOKEN must be at least 16 characters; generate one with `openssl rand -hex 32`')

@@ -31,6 +31,8 @@ export interface PlatformErrorInit {
   method?: string;
   path?: string;
   details?: FieldError[];
+  /** The parsed JSON error body, for callers that read a documented error payload. Never logged. */
+  body?: unknown;
   cause?: unknown;
 }
 
@@ -49,6 +51,7 @@ export class PlatformError extends Error {
   readonly method?: string;
   readonly path?: string;
   readonly details?: FieldError[];
+  readonly body?: unknown;
 
   constructor(init: PlatformErrorInit) {
     super(scrubSecrets(init.message), init.cause === undefined ? undefined : { cause: init.cause });
@@ -61,6 +64,7 @@ export class PlatformError extends Error {
     this.method = init.method;
     this.path = init.path;
     this.details = init.details;
+    this.body = init.body;
   }
 
   /** Transient failures a retry may cure. */
@@ -188,5 +192,14 @@ export function errorFromResponse(init: ResponseErrorInit): PlatformError {
     method: init.method,
     path: init.path,
     details: detail.details,
+    body: parseJson(scrubSecrets(init.bodyText)),
   });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

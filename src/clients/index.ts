@@ -23,7 +23,16 @@ export function createClients(credentials: PlatformCredentials, options: ClientO
   return {
     ...(credentials.ama2 ? { ama2: new Ama2Client(credentials.ama2, options) } : {}),
     ...(credentials.amigo ? { amigo: new AmigoClient(credentials.amigo, options) } : {}),
-    ...(credentials.atthene ? { atthene: new AttheneClient(credentials.atthene, options) } : {}),
+    ...(credentials.atthene
+      ? {
+          atthene: new AttheneClient(credentials.atthene, {
+            ...options,
+            ...(credentials.atthene.executeTimeoutMs
+              ? { executeTimeoutMs: credentials.atthene.executeTimeoutMs }
+              : {}),
+          }),
+        }
+      : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { createAma2Emulator } from './ama2.js';
 import type { Ama2World } from './ama2-state.js';
 import { createAmigoEmulator } from './amigo.js';
 import { createAttheneEmulator } from './atthene.js';
+import type { AttheneWorld } from './atthene-state.js';
 import {
   AMA2_SANDBOX_TOKEN,
   AMA2_SANDBOX_USER_TOKEN,
@@ -21,7 +22,7 @@ export interface SandboxCredentials {
 
 export interface Sandbox extends SandboxCredentials {
   emulators: { ama2: Emulator; amigo: Emulator; atthene: Emulator };
-  worlds: { ama2: Ama2World };
+  worlds: { ama2: Ama2World; atthene: AttheneWorld };
   close(): Promise<void>;
 }
 
@@ -30,6 +31,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** How long AMA2 sandbox users take to reply (default 150 ms). */
   ama2ReplyDelayMs?: number;
+  /** How long an Atthene execute runs (default 100 ms). */
+  attheneExecuteDelayMs?: number;
 }
 
 /** Starts the three emulators on 127.0.0.1 with random ports; returns their URLs and sandbox credentials. */
@@ -43,7 +46,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.ama2ReplyDelayMs !== undefined ? { replyDelayMs: options.ama2ReplyDelayMs } : {}),
   });
   const { emulator: amigo } = createAmigoEmulator(common);
-  const { emulator: atthene } = createAttheneEmulator(common);
+  const { emulator: atthene, world: attheneWorld } = createAttheneEmulator({
+    ...common,
+    ...(options.attheneExecuteDelayMs !== undefined ? { executeDelayMs: options.attheneExecuteDelayMs } : {}),
+  });
   const [ama2Origin, amigoOrigin, attheneOrigin] = await Promise.all([
     ama2.emulator.listen(),
     amigo.listen(),
@@ -54,7 +60,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     amigo: { baseUrl: amigoOrigin, apiKey: AMIGO_SANDBOX_API_KEY, workspaceId: AMIGO_SANDBOX_WORKSPACE_ID },
     atthene: { baseUrl: `${attheneOrigin}/api/v1`, apiKey: ATTHENE_SANDBOX_API_KEY },
     emulators: { ama2: ama2.emulator, amigo, atthene },
-    worlds: { ama2: ama2.world },
+    worlds: { ama2: ama2.world, atthene: attheneWorld },
     async close() {
       ama2.world.close();
       await Promise.all([ama2.emulator.close(), amigo.close(), atthene.close()]);

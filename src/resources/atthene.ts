@@ -1,0 +1,87 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AttheneMessage, contentText } from '../clients/atthene.js';
+import { defineResource } from './define.js';
+import { renderTranscript } from './transcript.js';
+
+const PAGE = 100;
+const MAX_PAGES = 50;
+/** Subscriptions poll status at most this often (no push channel in the REST API). */
+export const ATTHENE_WATCH_INTERVAL_MS = 2000;
+
+export default defineResource({
+  name: 'atthene_session',
+  title: 'Atthene session history',
+  description:
+    'The conversation of an Atthene session: a markdown transcript (one line per message: time, role, text) and the same messages as JSON. Subscribe to be notified when a turn adds messages or the status changes.',
+  platform: 'atthene',
+  uriTemplate: 'atthene://sessions/{session_id}',
+  mimeType: 'text/markdown',
+  async list(ctx) {
+    const sessions = await ctx.clients.atthene!.listSessions(ctx.signal);
+    return sessions.slice(0, 100).map((s) => ({
+      uri: `atthene://sessions/${s.session_id}`,
+      name: `Atthene session ${s.session_id}`,
+      ...(typeof s.agent_config?.name === 'string' ? { title: `Session with ${s.agent_config.name}` } : {}),
+      mimeType: 'text/markdown',
+    }));
+  },
+  complete: {
+    async session_id(value, ctx) {
+      const sessions = await ctx.clients.atthene!.listSessions(ctx.signal);
+      return sessions
+        .map((s) => s.session_id)
+        .filter((id) => id.startsWith(value))
+        .slice(0, 100);
+    },
+  },
+  async read(uri, { session_id: sessionId = '' }, ctx) {
+    const client = ctx.clients.atthene!;
+    const messages: AttheneMessage[] = [];
+    for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
+      const result = await client.getMessages(sessionId, { limit: PAGE, offset }, ctx.signal);
+      messages.push(...result.messages);
+      offset += result.messages.length;
+      if (!result.has_more || result.messages.length === 0) break;
+    }
+    const budget = Math.floor(ctx.maxResultChars / 2);
+    const lines = messages.map((m) => ({ time: m.timestamp, speaker: m.role, text: contentText(m.content) }));
+    const { markdown, kept } = renderTranscript(
+      `Atthene session ${sessionId}`,
+      lines,
+      budget,
+      'read them with atthene_get_messages',
+    );
+    let json = lines
+      .slice(lines.length - kept)
+      .map(({ time, speaker, text }) => ({ timestamp: time, role: speaker, content: text }));
+    while (json.length > 1 && JSON.stringify(json).length > budget)
+      json = json.slice(Math.ceil(json.length / 10));
+    return {
+      contents: [
+        { uri: uri.href, mimeType: 'text/markdown', text: markdown },
+        {
+          uri: uri.href,
+          mimeType: 'application/json',
+          text: JSON.stringify({ session_id: sessionId, total: messages.length, messages: json }),
+        },
+      ],
+    };
+  },
+  async watch({ session_id: sessionId = '' }, ctx, { signal, changed }) {
+    const client = ctx.clients.atthene!;
+    const fingerprint = async () => {
+      const status = await client.getStatus(sessionId, signal);
+      return `${status.status}:${status.message_count ?? ''}`;
+    };
+    let last = await fingerprint();
+    while (!signal.aborted) {
+      await sleep(ATTHENE_WATCH_INTERVAL_MS, undefined, { signal }).catch(() => {});
+      if (signal.aborted) return;
+      const now = await fingerprint().catch(() => last);
+      if (now !== last) {
+        last = now;
+        changed();
+      }
+    }
+  },
+});
