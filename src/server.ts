@@ -10,6 +10,7 @@ import {
 import type { Clients } from './clients/index.js';
 import type { Platform } from './config.js';
 import { type Logger, scrubSecrets } from './log.js';
+import { registerPrompts } from './prompts.js';
 import { type ResourceContext, type ResourceDefinition, templatePrefix } from './resources/define.js';
 import { ALL_RESOURCES } from './resources/index.js';
 import { RecentResources } from './resources/recent.js';
@@ -122,6 +123,7 @@ export function createServer(options: ServerOptions): McpServer {
     (def) => options.toolsets.includes(def.platform) && clients[def.platform] !== undefined,
   );
   for (const def of resources) registerResource(server, def, resourceContext);
+  registerPrompts(server, resources, resourceContext);
   registerSubscriptions(server, resources, watchers, resourceContext(session.signal), notifyClient);
 
   const previousOnClose = server.server.onclose;
