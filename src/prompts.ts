@@ -74,7 +74,7 @@ export function registerPrompts(
             z.string().optional().describe('A saved agent to run (its agent_key).'),
             async (value) => {
               const agents = await ctx().clients.atthene!.listAgents();
-              return agents.map((a) => a.agent_key ?? '').filter((key) => key && key.startsWith(value ?? ''));
+              return agents.map((a) => a.agent_key ?? '').filter((key) => key?.startsWith(value ?? ''));
             },
           ),
         },
