@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { PlatformError } from '../clients/errors.js';
 import type { Clients } from '../clients/index.js';
 import type { Platform } from '../config.js';
@@ -173,7 +173,11 @@ export function shapeResult(
   maxChars: number,
 ): CallToolResult {
   const untrusted = new Set(tool.untrusted ?? []);
-  let structured = prune(output) as Record<string, unknown>;
+  // Keep only the declared fields: clients validate structuredContent against outputSchema, which
+  // forbids additional properties.
+  const pruned = prune(output);
+  const declared = z.object(tool.output).safeParse(pruned);
+  let structured = (declared.success ? declared.data : pruned) as Record<string, unknown>;
   let text = render(structured, untrusted);
   const list = tool.paginate ? structured[tool.paginate.items] : undefined;
   if (text.length > maxChars && tool.paginate && Array.isArray(list)) {

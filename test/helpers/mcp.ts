@@ -83,6 +83,9 @@ export async function connectTestClient(options: ConnectOptions): Promise<TestCo
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test-client', version: '1.0.0' }, options.clientCapabilities);
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  // Like real clients, list tools first: the SDK client then validates every structuredContent
+  // against the tool's outputSchema, so a result with an undeclared field fails the test.
+  await client.listTools();
   return {
     client,
     clients,
