@@ -185,7 +185,7 @@ export class Ama2Client {
           more = page.has_more && page.events.length > 0;
         }
         if (stream) {
-          for await (const frame of readSse(stream.body, signal)) {
+          for await (const frame of readSse(stream.body, { platform: 'ama2', signal })) {
             const event = parseEvent(frame.data);
             if (event && event.thread_seq > last) {
               last = event.thread_seq;

@@ -296,6 +296,18 @@ export class HttpClient {
   #parse(text: string, headers: Record<string, string>, options: RequestOptions): unknown {
     if (text === '') return undefined;
     const type = headers['content-type'] ?? '';
+    const wantsJson = (options.accept ?? 'application/json').includes('json');
+    // A proxy's HTML page or a captive portal answering 200 is not data: report it, do not parse it.
+    if (wantsJson && type !== '' && !type.includes('json') && !/^\s*[[{]/.test(text)) {
+      throw new PlatformError({
+        kind: 'server',
+        platform: this.platform,
+        code: 'unexpected_content_type',
+        message: `the platform answered with ${type.split(';')[0]} where JSON was expected`,
+        method: options.method,
+        path: options.path,
+      });
+    }
     if (type.includes('json') || /^\s*[[{]/.test(text)) {
       try {
         return JSON.parse(text);

@@ -1,13 +1,10 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { PlatformError, type PlatformName } from './errors.js';
 
 export interface SseFrame {
   event?: string;
   data: string;
   id?: string;
-}
-
-export class SseFrameTooLargeError extends Error {
-  override name = 'SseFrameTooLargeError';
 }
 
 /**
@@ -16,10 +13,10 @@ export class SseFrameTooLargeError extends Error {
  */
 export async function* readSse(
   body: AsyncIterable<Uint8Array>,
-  signal?: AbortSignal,
-  limits: { maxEventBytes?: number } = {},
+  options: { platform: PlatformName; signal?: AbortSignal; maxEventBytes?: number },
 ): AsyncGenerator<SseFrame> {
-  const max = limits.maxEventBytes ?? 1024 * 1024;
+  const { signal, platform } = options;
+  const max = options.maxEventBytes ?? 1024 * 1024;
   const ready: SseFrame[] = [];
   let pending = 0;
   const parser = createParser({
@@ -40,7 +37,14 @@ export async function* readSse(
     const text = decoder.decode(chunk, { stream: true });
     parser.feed(text);
     pending = ready.length > 0 ? 0 : pending + text.length;
-    if (pending > max) throw new SseFrameTooLargeError(`an event stream frame exceeded ${max} bytes`);
+    if (pending > max) {
+      throw new PlatformError({
+        kind: 'server',
+        platform,
+        code: 'sse_frame_too_large',
+        message: `an event stream frame exceeded ${max} bytes; the stream was dropped`,
+      });
+    }
     while (ready.length > 0) {
       yield ready.shift()!;
       if (signal?.aborted) return;

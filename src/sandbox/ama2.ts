@@ -10,6 +10,8 @@ export interface Ama2EmulatorOptions {
   logger?: Logger;
   /** How long seeded users take to reply (default 150 ms). */
   replyDelayMs?: number;
+  /** Enforce the documented per-key rate limits (default true). */
+  rateLimits?: boolean;
 }
 
 const ERROR_CODES = {
@@ -54,6 +56,7 @@ export function createAma2Emulator(options: Ama2EmulatorOptions = {}): {
     agentToken: AMA2_SANDBOX_TOKEN,
     limitedToken: AMA2_SANDBOX_LIMITED_TOKEN,
     userToken: AMA2_SANDBOX_USER_TOKEN,
+    rateLimits: options.rateLimits ?? true,
   });
   return { emulator, world };
 }

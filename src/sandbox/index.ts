@@ -31,6 +31,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** How long AMA2 sandbox users take to reply (default 150 ms). */
   ama2ReplyDelayMs?: number;
+  /** Enforce AMA2's documented per-key rate limits (default true). */
+  ama2RateLimits?: boolean;
   /** How long an Atthene execute runs (default 100 ms). */
   attheneExecuteDelayMs?: number;
 }
@@ -44,6 +46,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const ama2 = createAma2Emulator({
     ...common,
     ...(options.ama2ReplyDelayMs !== undefined ? { replyDelayMs: options.ama2ReplyDelayMs } : {}),
+    ...(options.ama2RateLimits !== undefined ? { rateLimits: options.ama2RateLimits } : {}),
   });
   const { emulator: amigo } = createAmigoEmulator(common);
   const { emulator: atthene, world: attheneWorld } = createAttheneEmulator({

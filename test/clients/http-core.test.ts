@@ -260,7 +260,7 @@ describe('HttpClient', () => {
       accept: 'text/event-stream',
     });
     const frames = [];
-    for await (const frame of readSse(stream.body)) frames.push(frame);
+    for await (const frame of readSse(stream.body, { platform: 'amigo' })) frames.push(frame);
     expect(frames).toEqual([
       { event: 'token', data: '{"text":"Hel"}' },
       { data: 'line one\nline two', id: '7' },
@@ -284,7 +284,7 @@ describe('HttpClient', () => {
     });
     const frames: string[] = [];
     const reading = (async () => {
-      for await (const frame of readSse(stream.body, controller.signal)) {
+      for await (const frame of readSse(stream.body, { platform: 'amigo', signal: controller.signal })) {
         frames.push(frame.data);
         controller.abort();
       }
