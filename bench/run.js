@@ -1,93 +1,327 @@
-// Benchmarks, printed as markdown tables. Loopback only, bounded in count and time.
-// Run with `npm run bench` (builds first). Figures from one run; the machine is noisy, so ratios
-// measured in the same run matter more than absolute numbers.
+// Benchmarks, printed as markdown tables: overhead, throughput, cold start, memory, context
+// economy. Loopback only, every loop bounded in count. Run with `npm run bench` (builds first).
+// The machine is noisy: ratios measured in the same run matter more than absolute figures.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Agent, request } from 'undici';
 import { createClients } from '../dist/clients/index.js';
 import { PLATFORMS } from '../dist/config.js';
+import { startHttpServer } from '../dist/http.js';
 import { createLogger } from '../dist/log.js';
+import { startSandbox } from '../dist/sandbox/index.js';
 import { createServer } from '../dist/server.js';
+import { listTools, tokens } from '../dist/tools/reference.js';
 
-const COLD_START_RUNS = 10;
+const N = Number(process.env.BENCH_CALLS ?? 2000);
+const WARMUP = 200;
+const COLD_RUNS = 10;
+const MEMORY_CALLS = 10_000;
+const IDLE_SESSIONS = 200;
 
-function percentile(values, p) {
+const pct = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const ms = (v) => v.toFixed(3);
+const table = (title, head, rows) => {
+  console.log(`\n### ${title}\n`);
+  console.log(`| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+};
+
+const log = createLogger({ level: 'silent' });
+const sandbox = await startSandbox({ ama2RateLimits: false, attheneExecuteDelayMs: 1, ama2ReplyDelayMs: 5 });
+const credentials = {
+  ama2: { baseUrl: sandbox.ama2.baseUrl, token: sandbox.ama2.token, userToken: sandbox.ama2.userToken },
+  amigo: {
+    baseUrl: sandbox.amigo.baseUrl,
+    apiKey: sandbox.amigo.apiKey,
+    workspaceId: sandbox.amigo.workspaceId,
+  },
+  atthene: { baseUrl: sandbox.atthene.baseUrl, apiKey: sandbox.atthene.apiKey },
+};
+const clients = createClients(credentials);
+const makeServer = () =>
+  createServer({ clients, log, toolsets: PLATFORMS, readOnly: false, maxResultChars: 20_000 });
+
+// The bench clients do not list tools first, so the SDK client does not validate results against
+// the output schemas: what is measured is the server's overhead, not the client's.
+async function inMemoryClient() {
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'bench', version: '1' });
+  await Promise.all([makeServer().connect(b), client.connect(a)]);
+  return client;
 }
 
-/** Milliseconds from spawning the built CLI on --sandbox to its answer to initialize. */
-function coldStartOnce() {
+const memClient = await inMemoryClient();
+const session = (
+  await memClient.callTool({ name: 'atthene_create_session', arguments: { agent_key: 'support_agent' } })
+).structuredContent.session_id;
+const READ = { name: 'atthene_get_status', arguments: { session_id: session } };
+
+async function timeCalls(call, count) {
+  for (let i = 0; i < WARMUP; i++) await call();
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await call();
+    samples.push(performance.now() - t);
+  }
+  return samples;
+}
+
+// --- Overhead -------------------------------------------------------------------------------
+const direct = new Agent({ keepAliveTimeout: 10_000 });
+const statusUrl = `${sandbox.atthene.baseUrl}/runtime/${session}/status/`;
+const directSamples = await timeCalls(async () => {
+  const res = await request(statusUrl, {
+    dispatcher: direct,
+    headers: { 'x-api-key': sandbox.atthene.apiKey },
+  });
+  await res.body.json();
+}, N);
+const memSamples = await timeCalls(() => memClient.callTool(READ), N);
+const http = await startHttpServer(
+  {
+    host: '127.0.0.1',
+    port: 0,
+    allowedOrigins: [],
+    allowedHosts: [],
+    maxBodyBytes: 1 << 20,
+    sessionIdleMs: 600_000,
+  },
+  makeServer,
+  log,
+);
+async function httpClient() {
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+  return client;
+}
+const httpOne = await httpClient();
+const httpSamples = await timeCalls(() => httpOne.callTool(READ), N);
+const d50 = pct(directSamples, 50);
+table(
+  `Overhead: \`atthene_get_status\` (GET /runtime/{id}/status/ on the sandbox), ${N} calls after ${WARMUP} warm-up`,
+  ['path', 'p50 ms', 'p99 ms', 'p50 ratio to direct'],
+  [
+    ['direct undici request', ms(d50), ms(pct(directSamples, 99)), '1.00'],
+    [
+      'MCP tool call, in-memory transport',
+      ms(pct(memSamples, 50)),
+      ms(pct(memSamples, 99)),
+      (pct(memSamples, 50) / d50).toFixed(2),
+    ],
+    [
+      'MCP tool call, streamable HTTP',
+      ms(pct(httpSamples, 50)),
+      ms(pct(httpSamples, 99)),
+      (pct(httpSamples, 50) / d50).toFixed(2),
+    ],
+  ],
+);
+
+// --- Throughput -----------------------------------------------------------------------------
+const throughputRows = [];
+for (const concurrency of [1, 8, 64]) {
+  const sessions = await Promise.all(Array.from({ length: concurrency }, httpClient));
+  const total = Math.max(500, concurrency * 40);
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    sessions.map(async (client) => {
+      while (next++ < total) {
+        const result = await client.callTool(READ).catch(() => ({ isError: true }));
+        if (result.isError) errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  throughputRows.push([String(concurrency), String(total), (total / seconds).toFixed(0), String(errors)]);
+  await Promise.all(sessions.map((c) => c.close()));
+}
+table(
+  'Throughput over streamable HTTP (one session per concurrent caller)',
+  ['concurrency', 'calls', 'calls/s', 'errors'],
+  throughputRows,
+);
+
+// --- Cold start -----------------------------------------------------------------------------
+function coldStart(args) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['dist/cli.js', '--sandbox'], {
+    const child = spawn(process.execPath, args, {
       stdio: 'pipe',
       env: { ...process.env, LOG_LEVEL: 'warn' },
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error('no initialize answer within 15 s'));
+      reject(new Error(`no initialize answer from ${args.join(' ')}`));
     }, 15_000);
     child.stdout.once('data', () => {
-      const ms = performance.now() - started;
       clearTimeout(timer);
+      resolve(performance.now() - started);
       child.kill('SIGKILL');
-      resolve(ms);
     });
     child.stdin.write(
       `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } })}\n`,
     );
   });
 }
-
-async function coldStart() {
-  const runs = [];
-  for (let i = 0; i < COLD_START_RUNS; i++) runs.push(await coldStartOnce());
-  console.log('\n### Cold start (spawn to initialize answer, stdio, --sandbox)\n');
-  console.log('| runs | p50 ms | p90 ms | min ms |\n| --- | --- | --- | --- |');
-  console.log(
-    `| ${runs.length} | ${percentile(runs, 50).toFixed(0)} | ${percentile(runs, 90).toFixed(0)} | ${Math.min(...runs).toFixed(0)} |`,
-  );
+const ours = [];
+const reference = [];
+const everything = new URL(
+  '../node_modules/@modelcontextprotocol/server-everything/dist/index.js',
+  import.meta.url,
+).pathname;
+for (let i = 0; i < COLD_RUNS; i++) {
+  ours.push(await coldStart(['dist/cli.js', '--sandbox']));
+  reference.push(await coldStart([everything, 'stdio']));
 }
+table(
+  `Cold start: spawn to \`initialize\` answered over stdio, ${COLD_RUNS} runs each, interleaved`,
+  ['server', 'p50 ms', 'min ms', 'max ms', 'p50 ratio'],
+  [
+    [
+      'agent-platforms-mcp --sandbox',
+      ms(pct(ours, 50)),
+      ms(Math.min(...ours)),
+      ms(Math.max(...ours)),
+      (pct(ours, 50) / pct(reference, 50)).toFixed(2),
+    ],
+    [
+      '@modelcontextprotocol/server-everything stdio',
+      ms(pct(reference, 50)),
+      ms(Math.min(...reference)),
+      ms(Math.max(...reference)),
+      '1.00',
+    ],
+  ],
+);
 
-async function toolsListSize(toolsets) {
-  const offline = {
-    ama2: { baseUrl: 'http://127.0.0.1:9', token: 'ama_eat_bench000000', userToken: 'a.b.c' },
-    amigo: {
-      baseUrl: 'http://127.0.0.1:9',
-      apiKey: 'bench-key-000',
-      workspaceId: '00000000-0000-4000-8000-000000000000',
-    },
-    atthene: { baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: 'bench-key-000' },
-  };
-  const server = createServer({
-    clients: createClients(offline),
-    log: createLogger({ level: 'silent' }),
-    toolsets,
-    readOnly: false,
-    maxResultChars: 20_000,
+// --- Memory ---------------------------------------------------------------------------------
+// Measured in separate server processes (stdio for calls, HTTP for idle sessions) through /proc.
+const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+const stdioTransport = new StdioClientTransport({
+  command: process.execPath,
+  args: ['dist/cli.js', '--sandbox'],
+  env: { ...process.env, LOG_LEVEL: 'warn' },
+});
+const stdioClient = new Client({ name: 'bench-memory', version: '1' });
+await stdioClient.connect(stdioTransport);
+const session2 = (
+  await stdioClient.callTool({ name: 'atthene_create_session', arguments: { agent_key: 'support_agent' } })
+).structuredContent.session_id;
+const READ2 = { name: 'atthene_get_status', arguments: { session_id: session2 } };
+// A long warm-up: V8 and the allocator reach their working size in the first few thousand calls.
+for (let i = 0; i < 3000; i++) await stdioClient.callTool(READ2);
+const rssStart = rssOf(stdioTransport.pid);
+for (let i = 0; i < MEMORY_CALLS; i++) await stdioClient.callTool(READ2);
+await new Promise((r) => setTimeout(r, 500));
+const rssAfter = rssOf(stdioTransport.pid);
+await stdioClient.close();
+const server = spawn(process.execPath, ['dist/cli.js', '--sandbox', '--http', '--port', '0'], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+  env: { ...process.env, LOG_LEVEL: 'warn' },
+});
+const url = await new Promise((resolve) => {
+  let err = '';
+  server.stderr.on('data', (c) => {
+    err += c;
+    const m = /listening on (http:\/\/\S+\/mcp)/.exec(err);
+    if (m) resolve(m[1]);
   });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'bench', version: '1' });
-  await Promise.all([server.connect(b), client.connect(a)]);
-  const { tools } = await client.listTools();
-  await client.close();
-  const chars = JSON.stringify(tools).length;
-  return { tools: tools.length, chars };
+});
+const idleBefore = rssOf(server.pid);
+const idle = [];
+for (let i = 0; i < IDLE_SESSIONS; i++) {
+  const client = new Client({ name: 'idle', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  idle.push(client);
 }
+await new Promise((r) => setTimeout(r, 500));
+const idleAfter = rssOf(server.pid);
+server.kill('SIGKILL');
+const mb = (b) => (b / 1024 / 1024).toFixed(1);
+table(
+  'Memory (RSS of a server process)',
+  ['measure', 'value'],
+  [
+    ['stdio server on --sandbox after start and 3,000 warm-up calls', `${mb(rssStart)} MB`],
+    [
+      `after ${MEMORY_CALLS.toLocaleString('en')} more tool calls`,
+      `${mb(rssAfter)} MB (${(((rssAfter - rssStart) / rssStart) * 100).toFixed(1)}% growth)`,
+    ],
+    [
+      `HTTP server, per idle session (${IDLE_SESSIONS} sessions)`,
+      `${((idleAfter - idleBefore) / IDLE_SESSIONS / 1024).toFixed(1)} KB`,
+    ],
+  ],
+);
 
-async function contextEconomy() {
-  console.log('\n### tools/list size (tokens = characters / 4)\n');
-  console.log('| toolset | tools | tokens | tokens per tool |\n| --- | --- | --- | --- |');
-  for (const set of [...PLATFORMS.map((p) => [p]), PLATFORMS]) {
-    const { tools, chars } = await toolsListSize(set);
-    const tokens = Math.round(chars / 4);
-    console.log(`| ${set.join('+')} | ${tools} | ${tokens} | ${Math.round(tokens / Math.max(1, tools))} |`);
-  }
+// --- Context economy ------------------------------------------------------------------------
+const economy = [];
+for (const set of [...PLATFORMS.map((p) => [p]), PLATFORMS]) {
+  const tools = await listTools(set);
+  economy.push([
+    set.join('+'),
+    String(tools.length),
+    String(tokens(tools)),
+    String(Math.round(tokens(tools) / tools.length)),
+  ]);
 }
+table(
+  'Context economy: `tools/list` (tokens = characters / 4; each toolset includes platforms_status)',
+  ['toolset', 'tools', 'tokens', 'tokens per tool'],
+  economy,
+);
+
+const samples = {
+  platforms_status: {},
+  ama2_list_threads: { limit: 100 },
+  atthene_list_agents: { limit: 100 },
+  atthene_list_sessions: { limit: 100 },
+  atthene_get_agent: null,
+  atthene_get_messages: { session_id: session, limit: 100 },
+  atthene_get_session: { session_id: session },
+  atthene_get_status: { session_id: session },
+};
+const agents = (await memClient.callTool({ name: 'atthene_list_agents', arguments: {} })).structuredContent
+  .agents;
+samples.atthene_get_agent = { agent_id: agents[1].id };
+for (let i = 0; i < 30; i++)
+  await memClient.callTool({
+    name: 'atthene_execute_turn',
+    arguments: { session_id: session, content: `turn ${i} ${'words '.repeat(40)}` },
+  });
+const sizes = [];
+for (const [name, args] of Object.entries(samples)) {
+  const result = await memClient.callTool({ name, arguments: args });
+  const chars = result.content.filter((c) => c.type === 'text').reduce((n, c) => n + c.text.length, 0);
+  sizes.push([
+    name,
+    String(chars),
+    result.structuredContent?.truncated ? 'cut with cursor' : 'whole',
+    result.isError ? 'error' : 'ok',
+  ]);
+}
+table(
+  'Largest read results on seeded data (budget 20,000 characters)',
+  ['tool', 'characters', 'page', 'outcome'],
+  sizes,
+);
 
 console.log(
-  `# agent-platforms-mcp bench (${new Date().toISOString()}, node ${process.version}, ${process.platform}/${process.arch})`,
+  `\n_${new Date().toISOString()}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} MB RAM_`,
 );
-await coldStart();
-await contextEconomy();
+await Promise.all([...idle.map((c) => c.close().catch(() => {})), httpOne.close(), memClient.close()]);
+await http.close(1000);
+await sandbox.close();
+await direct.close();
+process.exit(0);

@@ -53,6 +53,9 @@ export function createServer(options: ServerOptions): McpServer {
     },
   );
   const session = new AbortController();
+  // Calls in flight, aborted when the session closes. (AbortSignal.any on the session signal per
+  // call would pile a listener onto it for every call the session ever made.)
+  const inFlight = new Set<AbortController>();
   const recent = new RecentResources();
   const watchers = new Watchers(options.maxWatchers ?? DEFAULT_MAX_WATCHERS, log);
 
@@ -83,10 +86,14 @@ export function createServer(options: ServerOptions): McpServer {
       },
       async (args: Record<string, unknown>, extra) => {
         const progressToken = extra._meta?.progressToken;
+        const call = new AbortController();
+        const cancel = () => call.abort();
+        extra.signal.addEventListener('abort', cancel, { once: true });
+        inFlight.add(call);
         const ctx: CallContext = {
           clients,
-          log: log.child({ tool: tool.name }),
-          signal: AbortSignal.any([extra.signal, session.signal]),
+          log,
+          signal: call.signal,
           recent,
           maxResultChars: options.maxResultChars,
           progress: async (progress, total, message) => {
@@ -102,7 +109,10 @@ export function createServer(options: ServerOptions): McpServer {
             });
           },
         };
-        const result = await runTool(tool, args, ctx);
+        const result = await runTool(tool, args, ctx).finally(() => {
+          inFlight.delete(call);
+          extra.signal.removeEventListener('abort', cancel);
+        });
         if (result.isError) {
           const first = result.content[0];
           notifyClient('warning', { tool: tool.name, error: first?.type === 'text' ? first.text : 'error' });
@@ -129,6 +139,7 @@ export function createServer(options: ServerOptions): McpServer {
   const previousOnClose = server.server.onclose;
   server.server.onclose = () => {
     session.abort();
+    for (const call of inFlight) call.abort();
     watchers.closeAll();
     previousOnClose?.();
   };

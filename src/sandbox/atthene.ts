@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../log.js';
 import { AttheneWorld, type Session, type StoredMessage, validateConfig } from './atthene-state.js';
 import { ATTHENE_EXPIRED_KEY, ATTHENE_SANDBOX_API_KEY } from './credentials.js';
@@ -45,11 +44,12 @@ function textOf(content: unknown): string {
   return '';
 }
 
-function configFrom(req: EmulatorRequest): Record<string, unknown> | string {
+async function configFrom(req: EmulatorRequest): Promise<Record<string, unknown> | string> {
   const type = req.headers['content-type'] ?? '';
   if (/yaml/.test(type)) {
+    const { parse } = await import('yaml');
     try {
-      const parsed: unknown = parseYaml(req.bodyText);
+      const parsed: unknown = parse(req.bodyText);
       return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
         ? (parsed as Record<string, unknown>)
         : 'YAML must describe a mapping';
@@ -214,8 +214,8 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
     world.agents.delete(req.params.agent_id ?? '') ? { status: 204 } : notFound(),
   );
 
-  api('POST', '/sessions/', (req) => {
-    const config = configFrom(req);
+  api('POST', '/sessions/', async (req) => {
+    const config = await configFrom(req);
     if (typeof config === 'string') return apiError(400, 'invalid_request_error', config);
     const problems = validateConfig(config);
     if (problems.length > 0)

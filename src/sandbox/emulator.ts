@@ -79,8 +79,13 @@ function splitPath(path: string): string[] {
   return path.split('/').slice(1);
 }
 
+/** The newest requests kept for wire assertions; older ones drop off so a long run stays bounded. */
+export const MAX_RECORDED_REQUESTS = 1000;
+
 export class Emulator {
   readonly requests: RecordedRequest[] = [];
+  /** Every request ever received, including the ones no longer in `requests`. */
+  received = 0;
   readonly stats = { handled: 0, faulted: { error: 0, rateLimited: 0, dropped: 0 } };
   readonly #routes: Route[] = [];
   readonly #sockets = new Set<Socket>();
@@ -220,6 +225,8 @@ export class Emulator {
         json = undefined;
       }
     }
+    this.received++;
+    if (this.requests.length >= MAX_RECORDED_REQUESTS) this.requests.shift();
     this.requests.push({
       method,
       path: safeDecode(rawPath),

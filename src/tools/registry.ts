@@ -161,6 +161,16 @@ function render(value: unknown, untrusted: ReadonlySet<string>): string {
   );
 }
 
+const outputSchemas = new WeakMap<ToolDefinition, z.ZodObject<Shape>>();
+function outputSchemaOf(tool: ToolDefinition): z.ZodObject<Shape> {
+  let schema = outputSchemas.get(tool);
+  if (!schema) {
+    schema = z.object(tool.output);
+    outputSchemas.set(tool, schema);
+  }
+  return schema;
+}
+
 /**
  * Turns a tool's return value into structuredContent plus the same JSON as text, within the size
  * budget: a paginated tool is cut at an item boundary and handed a cursor; anything else that is
@@ -176,7 +186,7 @@ export function shapeResult(
   // Keep only the declared fields: clients validate structuredContent against outputSchema, which
   // forbids additional properties.
   const pruned = prune(output);
-  const declared = z.object(tool.output).safeParse(pruned);
+  const declared = outputSchemaOf(tool).safeParse(pruned);
   let structured = (declared.success ? declared.data : pruned) as Record<string, unknown>;
   let text = render(structured, untrusted);
   const list = tool.paginate ? structured[tool.paginate.items] : undefined;

@@ -224,7 +224,13 @@ describe('HttpClient', () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('plain words');
     };
-    expect((await client().request({ method: 'GET', path: '/x' })).data).toBe('plain words');
+    expect((await client().request({ method: 'GET', path: '/x', accept: 'text/plain' })).data).toBe(
+      'plain words',
+    );
+    // Asked for JSON, answered with something else: reported, not parsed.
+    expect((await failure(client().request({ method: 'GET', path: '/x' }))).code).toBe(
+      'unexpected_content_type',
+    );
     behaviour = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{not json');

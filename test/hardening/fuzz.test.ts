@@ -21,7 +21,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-const requestCount = () => Object.values(sandbox.emulators).reduce((n, e) => n + e.requests.length, 0);
+const requestCount = () => Object.values(sandbox.emulators).reduce((n, e) => n + e.received, 0);
 
 const UUID = '0b7e2f0e-aaaa-4bbb-8ccc-000000000000';
 // Values that are often valid for our fields, mixed with hostile and wrong-typed ones.

@@ -33,7 +33,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-const allRequests = () => Object.values(sandbox.emulators).reduce((n, e) => n + e.requests.length, 0);
+const allRequests = () => Object.values(sandbox.emulators).reduce((n, e) => n + e.received, 0);
 
 describe('hostile ids', () => {
   const calls: Array<[string, (id: string) => Record<string, unknown>]> = [

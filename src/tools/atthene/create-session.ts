@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ToolInputError } from '../errors.js';
 import { defineTool } from '../registry.js';
@@ -63,7 +62,9 @@ export default defineTool({
     const source = given[0]!;
     if (input.yaml !== undefined) {
       try {
-        const parsed: unknown = parseYaml(input.yaml);
+        // Loaded only when YAML is given: it is not on the start-up path.
+        const { parse } = await import('yaml');
+        const parsed: unknown = parse(input.yaml);
         if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
           throw new Error('it must describe a mapping (name: ..., agents: ...)');
       } catch (error) {
