@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deadline } from '../../abort.js';
 import { limitParam } from '../params.js';
 import { defineTool } from '../registry.js';
 import {
@@ -52,7 +53,8 @@ export default defineTool({
     let page = await read();
     rememberThread(ctx.recent, input.thread_id);
     if (page.events.length === 0) {
-      const waitSignal = AbortSignal.any([ctx.signal, AbortSignal.timeout(input.timeout_seconds * 1000)]);
+      const wait = deadline(ctx.signal, input.timeout_seconds * 1000);
+      const waitSignal = wait.signal;
       const ticker = setInterval(() => {
         const elapsed = Math.round((Date.now() - started) / 1000);
         void ctx
@@ -68,6 +70,7 @@ export default defineTool({
           break;
       } finally {
         clearInterval(ticker);
+        wait.dispose();
       }
       ctx.signal.throwIfAborted();
       if (!waitSignal.aborted) page = await read();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deadline } from '../../abort.js';
 import { PlatformError } from '../../clients/errors.js';
 import type { Clients } from '../../clients/index.js';
 import { PLATFORMS, type Platform } from '../../config.js';
@@ -86,7 +87,7 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(_input, ctx) {
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]);
+    const { signal, dispose } = deadline(ctx.signal, PROBE_TIMEOUT_MS);
     const platforms = await Promise.all(
       PLATFORMS.map(async (platform) => {
         if (!ctx.clients[platform]) return { platform, configured: false };
@@ -100,7 +101,7 @@ export default defineTool({
           latency_ms: Math.round(performance.now() - started),
         };
       }),
-    );
+    ).finally(dispose);
     return { platforms };
   },
 });
