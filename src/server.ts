@@ -2,6 +2,7 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import {
   ErrorCode,
+  ListToolsRequestSchema,
   type LoggingLevel,
   McpError,
   SubscribeRequestSchema,
@@ -17,6 +18,7 @@ import { RecentResources } from './resources/recent.js';
 import { Watchers, WatchLimitError } from './resources/watchers.js';
 import { ALL_TOOLS } from './tools/index.js';
 import { type CallContext, runTool, selectTools, type ToolDefinition } from './tools/registry.js';
+import { toolListEntry } from './tools/schema.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
 export const DEFAULT_MAX_WATCHERS = 20;
@@ -82,7 +84,7 @@ export function createServer(options: ServerOptions): McpServer {
         description: tool.description,
         inputSchema: tool.input,
         outputSchema: tool.output,
-        annotations: { title: tool.title, ...tool.annotations },
+        annotations: tool.annotations,
       },
       async (args: Record<string, unknown>, extra) => {
         const progressToken = extra._meta?.progressToken;
@@ -121,6 +123,10 @@ export function createServer(options: ServerOptions): McpServer {
       },
     );
   }
+
+  // tools/list is served from the registry in its slim form (see tools/schema.ts), computed once.
+  const listed = tools.map(toolListEntry);
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 
   const resourceContext = (signal: AbortSignal): ResourceContext => ({
     clients,

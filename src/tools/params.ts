@@ -38,15 +38,19 @@ export const pageOutput = {
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID.test(value);
 
-/** A UUID id argument, refused before any request when malformed. */
+/**
+ * A UUID id argument, refused before any request when malformed. Checked by a refinement rather
+ * than a `pattern`, which would cost every schema 70 characters a model does not need.
+ */
 export function uuidParam(field: string, producedBy: string) {
   return z
     .string()
     .trim()
-    .regex(
-      UUID,
+    .refine(
+      isUuid,
       `${field} must be a UUID like 123e4567-e89b-12d3-a456-426614174000; get one from ${producedBy}`,
     )
-    .describe(`${field} (UUID), as returned by ${producedBy}.`);
+    .describe(`${field} (UUID) from ${producedBy}.`);
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { isUuid } from '../params.js';
 import { defineTool } from '../registry.js';
 import { ama2, CONTENT_MAX, rememberThread, threadUri } from './support.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default defineTool({
   name: 'ama2_create_thread',
@@ -13,7 +12,7 @@ export default defineTool({
   platform: 'ama2',
   input: {
     target_user_ids: z
-      .array(z.string().regex(UUID, 'each target_user_ids entry must be an AMA2 user UUID'))
+      .array(z.string().refine(isUuid, 'each target_user_ids entry must be an AMA2 user UUID'))
       .min(1, 'target_user_ids needs at least one user UUID')
       .max(50, 'target_user_ids takes at most 50 users')
       .describe('AMA2 user UUIDs to talk with (without the user: prefix).'),

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { ToolInputError } from '../errors.js';
+import { isUuid } from '../params.js';
 import { defineTool } from '../registry.js';
 import { AGENT_NOT_FOUND, atthene, configParam, rememberSession, sessionUri } from './support.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default defineTool({
   name: 'atthene_create_session',
@@ -23,7 +22,7 @@ export default defineTool({
       .describe('The same configuration as YAML text (sent as application/yaml).'),
     agent_id: z
       .string()
-      .regex(UUID, 'agent_id must be a UUID from atthene_list_agents')
+      .refine(isUuid, 'agent_id must be a UUID from atthene_list_agents')
       .optional()
       .describe('Saved agent id (atthene_list_agents).'),
     agent_key: z
