@@ -1,0 +1,42 @@
+// Run by bench/run.js with --expose-gc: one server (with its sandbox) in this process, 10,000 tool
+// calls over the in-memory transport, heap and RSS after a full GC before and after. Prints JSON.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { createClients } from '../dist/clients/index.js';
+import { PLATFORMS } from '../dist/config.js';
+import { createLogger } from '../dist/log.js';
+import { startSandbox } from '../dist/sandbox/index.js';
+import { createServer } from '../dist/server.js';
+
+const CALLS = 10_000;
+const sandbox = await startSandbox({ ama2RateLimits: false });
+const clients = createClients({
+  ama2: { baseUrl: sandbox.ama2.baseUrl, token: sandbox.ama2.token },
+  atthene: { baseUrl: sandbox.atthene.baseUrl, apiKey: sandbox.atthene.apiKey },
+});
+const server = createServer({
+  clients,
+  log: createLogger({ level: 'silent' }),
+  toolsets: PLATFORMS,
+  readOnly: false,
+  maxResultChars: 20_000,
+});
+const [a, b] = InMemoryTransport.createLinkedPair();
+const client = new Client({ name: 'memory', version: '1' });
+await Promise.all([server.connect(b), client.connect(a)]);
+const session = (
+  await client.callTool({ name: 'atthene_create_session', arguments: { agent_key: 'support_agent' } })
+).structuredContent.session_id;
+const read = () => client.callTool({ name: 'atthene_get_status', arguments: { session_id: session } });
+const measure = () => {
+  global.gc();
+  global.gc();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, rss: m.rss };
+};
+for (let i = 0; i < 2000; i++) await read();
+const start = measure();
+for (let i = 0; i < CALLS; i++) await read();
+const after = measure();
+console.log(JSON.stringify({ calls: CALLS, start, after }));
+process.exit(0);
