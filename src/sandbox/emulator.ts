@@ -46,6 +46,8 @@ export interface RecordedRequest {
   bodyText: string;
   json?: unknown;
   time: number;
+  /** What the emulator answered (JSON and text responses; a stream records only its status). */
+  response?: { status: number; json?: unknown };
 }
 
 export type ErrorCase =
@@ -90,6 +92,7 @@ export class Emulator {
   readonly #routes: Route[] = [];
   readonly #sockets = new Set<Socket>();
   readonly #streams = new Set<AbortController>();
+  readonly #sentJson = new WeakMap<ServerResponse, unknown>();
   #faults: FaultInjector;
   #server = createServer((req, res) => void this.#handle(req, res));
   #origin = '';
@@ -188,6 +191,7 @@ export class Emulator {
     const headers = { 'x-request-id': `sbx-${Math.random().toString(36).slice(2, 10)}`, ...response.headers };
     if (response.json !== undefined) {
       res.writeHead(response.status, { 'content-type': 'application/json', ...headers });
+      this.#sentJson.set(res, response.json);
       res.end(JSON.stringify(response.json));
     } else {
       res.writeHead(response.status, { 'content-type': 'text/plain', ...headers });
@@ -227,7 +231,7 @@ export class Emulator {
     }
     this.received++;
     if (this.requests.length >= MAX_RECORDED_REQUESTS) this.requests.shift();
-    this.requests.push({
+    const record: RecordedRequest = {
       method,
       path: safeDecode(rawPath),
       rawPath: rawUrl,
@@ -236,6 +240,11 @@ export class Emulator {
       bodyText: bodyText ?? '',
       ...(json === undefined ? {} : { json }),
       time: Date.now(),
+    };
+    this.requests.push(record);
+    res.once('finish', () => {
+      const sent = this.#sentJson.get(res);
+      record.response = { status: res.statusCode, ...(sent === undefined ? {} : { json: sent }) };
     });
     if (bodyText === undefined) return this.#error(res, 413, 'too_large', 'Request body too large');
 

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import { createAma2Emulator } from './ama2.js';
 import type { Ama2World } from './ama2-state.js';
 import { createAmigoEmulator } from './amigo.js';
+import type { AmigoWorld } from './amigo-world.js';
 import { createAttheneEmulator } from './atthene.js';
 import type { AttheneWorld } from './atthene-state.js';
 import {
@@ -22,7 +23,7 @@ export interface SandboxCredentials {
 
 export interface Sandbox extends SandboxCredentials {
   emulators: { ama2: Emulator; amigo: Emulator; atthene: Emulator };
-  worlds: { ama2: Ama2World; atthene: AttheneWorld };
+  worlds: { ama2: Ama2World; amigo: AmigoWorld; atthene: AttheneWorld };
   close(): Promise<void>;
 }
 
@@ -48,7 +49,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.ama2ReplyDelayMs !== undefined ? { replyDelayMs: options.ama2ReplyDelayMs } : {}),
     ...(options.ama2RateLimits !== undefined ? { rateLimits: options.ama2RateLimits } : {}),
   });
-  const { emulator: amigo } = createAmigoEmulator(common);
+  const { emulator: amigo, world: amigoWorld } = createAmigoEmulator(common);
   const { emulator: atthene, world: attheneWorld } = createAttheneEmulator({
     ...common,
     ...(options.attheneExecuteDelayMs !== undefined ? { executeDelayMs: options.attheneExecuteDelayMs } : {}),
@@ -63,7 +64,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     amigo: { baseUrl: amigoOrigin, apiKey: AMIGO_SANDBOX_API_KEY, workspaceId: AMIGO_SANDBOX_WORKSPACE_ID },
     atthene: { baseUrl: `${attheneOrigin}/api/v1`, apiKey: ATTHENE_SANDBOX_API_KEY },
     emulators: { ama2: ama2.emulator, amigo, atthene },
-    worlds: { ama2: ama2.world, atthene: attheneWorld },
+    worlds: { ama2: ama2.world, amigo: amigoWorld, atthene: attheneWorld },
     async close() {
       ama2.world.close();
       await Promise.all([ama2.emulator.close(), amigo.close(), atthene.close()]);
