@@ -57,15 +57,12 @@ export function operationOf(
     const parts = template.split('/');
     if (!op || parts.length !== actual.length) continue;
     const params: Record<string, string> = {};
-    if (
-      parts.every((part, i) =>
-        part.startsWith('{')
-          ? ((params[part.slice(1, -1)] = decodeURIComponent(actual[i]!)), true)
-          : part === actual[i],
-      )
-    ) {
-      return { key: `${record.method} ${template}`, op, params };
-    }
+    let matches = true;
+    parts.forEach((part, i) => {
+      if (part.startsWith('{')) params[part.slice(1, -1)] = decodeURIComponent(actual[i]!);
+      else if (part !== actual[i]) matches = false;
+    });
+    if (matches) return { key: `${record.method} ${template}`, op, params };
   }
   return undefined;
 }
