@@ -21,6 +21,7 @@ describe('prompts', () => {
       'converse_with_ama2_thread',
       'run_atthene_agent',
       'summarize_conversation',
+      'test_amigo_service',
     ]);
     for (const prompt of prompts) expect(prompt.description?.length).toBeGreaterThan(20);
   });
@@ -34,6 +35,14 @@ describe('prompts', () => {
     for (const tool of ['ama2_create_thread', 'ama2_send_message', 'ama2_wait_for_events'])
       expect(text).toContain(tool);
 
+    const services = await conn.client.complete({
+      ref: { type: 'ref/prompt', name: 'test_amigo_service' },
+      argument: { name: 'service_id', value: '' },
+    });
+    // Only active text services are offered for a conversation test.
+    expect(services.completion.values.length).toBeGreaterThan(5);
+    expect(services.completion.values).toContain('5a4d0b0c-0002-4000-8000-000000000001');
+    expect(services.completion.values).not.toContain('5a4d0b0c-0002-4000-8000-000000000002');
     const keys = await conn.client.complete({
       ref: { type: 'ref/prompt', name: 'run_atthene_agent' },
       argument: { name: 'agent_key', value: 'res' },
