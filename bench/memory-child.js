@@ -28,6 +28,7 @@ const session = (
   await client.callTool({ name: 'atthene_create_session', arguments: { agent_key: 'support_agent' } })
 ).structuredContent.session_id;
 const read = () => client.callTool({ name: 'atthene_get_status', arguments: { session_id: session } });
+// (atthene_get_status: a small read through the whole stack; the entity read is measured in run.js)
 const measure = () => {
   global.gc();
   global.gc();

@@ -65,7 +65,8 @@ const memClient = await inMemoryClient();
 const session = (
   await memClient.callTool({ name: 'atthene_create_session', arguments: { agent_key: 'support_agent' } })
 ).structuredContent.session_id;
-const READ = { name: 'atthene_get_status', arguments: { session_id: session } };
+const ENTITY = '5a4d0b0c-0004-4000-8000-000000000001';
+const READ = { name: 'amigo_get_entity', arguments: { entity_id: ENTITY } };
 
 async function timeCalls(call, count) {
   for (let i = 0; i < WARMUP; i++) await call();
@@ -80,11 +81,11 @@ async function timeCalls(call, count) {
 
 // --- Overhead -------------------------------------------------------------------------------
 const direct = new Agent({ keepAliveTimeout: 10_000 });
-const statusUrl = `${sandbox.atthene.baseUrl}/runtime/${session}/status/`;
+const entityUrl = `${sandbox.amigo.baseUrl}/v1/${sandbox.amigo.workspaceId}/world/entities/${ENTITY}`;
 const directSamples = await timeCalls(async () => {
-  const res = await request(statusUrl, {
+  const res = await request(entityUrl, {
     dispatcher: direct,
-    headers: { 'x-api-key': sandbox.atthene.apiKey },
+    headers: { authorization: `Bearer ${sandbox.amigo.apiKey}` },
   });
   await res.body.json();
 }, N);
@@ -110,7 +111,7 @@ const httpOne = await httpClient();
 const httpSamples = await timeCalls(() => httpOne.callTool(READ), N);
 const d50 = pct(directSamples, 50);
 table(
-  `Overhead: \`atthene_get_status\` (GET /runtime/{id}/status/ on the sandbox), ${N} calls after ${WARMUP} warm-up`,
+  `Overhead: \`amigo_get_entity\` (GET /v1/{workspace}/world/entities/{id} on the sandbox), ${N} calls after ${WARMUP} warm-up`,
   ['path', 'p50 ms', 'p99 ms', 'p50 ratio to direct'],
   [
     ['direct undici request', ms(d50), ms(pct(directSamples, 99)), '1.00'],
@@ -289,6 +290,17 @@ const samples = {
   atthene_get_messages: { session_id: session, limit: 100 },
   atthene_get_session: { session_id: session },
   atthene_get_status: { session_id: session },
+  amigo_list_agents: { limit: 20 },
+  amigo_list_services: { limit: 20 },
+  amigo_list_entities: { limit: 100 },
+  amigo_get_entity: { entity_id: ENTITY },
+  amigo_get_entity_timeline: { entity_id: ENTITY, limit: 200 },
+  amigo_list_calls: { limit: 100 },
+  amigo_get_call: { call_id: '5a4d0b0c-0007-4000-8000-000000000001' },
+  amigo_list_entity_types: {},
+  amigo_get_workspace_overview: {},
+  amigo_get_analytics: { days: 90 },
+  amigo_list_functions: {},
 };
 const agents = (await memClient.callTool({ name: 'atthene_list_agents', arguments: {} })).structuredContent
   .agents;

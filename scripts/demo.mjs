@@ -52,6 +52,22 @@ for (const content of ['What makes sourdough rise?', 'And how long should it pro
   for (const message of turn.messages) say('agent', message.content);
 }
 
+console.log('\nAmigo: a patient chats with the front desk agent');
+const { services } = await call('amigo_list_services', { limit: 20 });
+const service = services.find((s) => s.channel_type === 'text');
+let conversationId;
+for (const message of ['Hi, I would like to book an appointment.', 'Thursday at 10 is perfect.']) {
+  say('patient', message);
+  const turn = await call(
+    'amigo_send_message',
+    conversationId ? { conversation_id: conversationId, message } : { service_id: service.id, message },
+  );
+  if (turn.greeting) say('agent', turn.greeting);
+  conversationId = turn.conversation_id;
+  for (const reply of turn.replies) say('agent', reply.text);
+}
+await call('amigo_close_conversation', { conversation_id: conversationId });
+
 const history = await client.readResource({ uri: `atthene://sessions/${session.session_id}` });
 console.log(
   `\nThe session history is also a resource: ${history.contents[0].uri} (${history.contents[0].text.split('\n').length} lines of markdown).`,

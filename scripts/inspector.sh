@@ -35,7 +35,9 @@ run "stdio tools/list" '"platforms_status"' -- "${stdio[@]}" --method tools/list
 run "stdio tools/call platforms_status" '"authenticated": true' -- "${stdio[@]}" --method tools/call --tool-name platforms_status
 run "stdio tools/call ama2_list_threads" '"threads"' -- "${stdio[@]}" --method tools/call --tool-name ama2_list_threads --tool-arg limit=5
 run "stdio tools/call atthene_list_agents" '"support_agent"' -- "${stdio[@]}" --method tools/call --tool-name atthene_list_agents --tool-arg limit=5
+run "stdio tools/call amigo_whoami" '"workspace_matches": true' -- "${stdio[@]}" --method tools/call --tool-name amigo_whoami
 run "stdio resources/templates/list" '"atthene://sessions/{session_id}"' -- "${stdio[@]}" --method resources/templates/list
+run "stdio resources/read amigo://entity-types" 'total_entities' -- "${stdio[@]}" --method resources/read --uri amigo://entity-types
 
 log="$(mktemp)"
 node dist/cli.js --sandbox --http --port 0 2>"$log" &
