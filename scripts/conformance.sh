@@ -13,17 +13,8 @@ if [ ! -f "$tool" ]; then
 fi
 [ -f dist/cli.js ] || npm run build >&2
 
-log="$(mktemp)"
-node dist/cli.js --sandbox --http --port 0 2>"$log" &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url="$(grep -o 'listening on http://[^ ]*/mcp' "$log" | head -1 | sed 's/listening on //')" || true
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "server did not start:" >&2; cat "$log" >&2; exit 1; }
+source scripts/lib.sh
+start_sandbox_http
 
 passed=0
 failed=0

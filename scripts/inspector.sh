@@ -39,17 +39,8 @@ run "stdio tools/call amigo_whoami" '"workspace_matches": true' -- "${stdio[@]}"
 run "stdio resources/templates/list" '"atthene://sessions/{session_id}"' -- "${stdio[@]}" --method resources/templates/list
 run "stdio resources/read amigo://entity-types" 'total_entities' -- "${stdio[@]}" --method resources/read --uri amigo://entity-types
 
-log="$(mktemp)"
-node dist/cli.js --sandbox --http --port 0 2>"$log" &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url="$(grep -o 'listening on http://[^ ]*/mcp' "$log" | head -1 | sed 's/listening on //')" || true
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "inspector: HTTP server did not start"; cat "$log"; exit 1; }
+source scripts/lib.sh
+start_sandbox_http
 
 run "http tools/list" '"atthene_execute_turn"' -- "$url" --method tools/list
 run "http tools/call atthene_create_session" '"session_id"' -- "$url" --method tools/call --tool-name atthene_create_session --tool-arg agent_key=support_agent

@@ -1,7 +1,7 @@
 import type { Ama2Client, Ama2Event } from '../clients/ama2.js';
 import { slim } from '../tools/ama2/support.js';
 import { defineResource } from './define.js';
-import { renderTranscript } from './transcript.js';
+import { historyContents, newestWithin, renderTranscript } from './transcript.js';
 
 // A thread holds at most this many events in a read; longer histories keep the newest.
 const MAX_PAGES = 50;
@@ -40,25 +40,16 @@ export default defineResource({
     }
     const messages = events.filter((e) => typeof e.content === 'string');
     const budget = Math.floor(ctx.maxResultChars / 2);
-    const { markdown, kept } = renderTranscript(
+    const { markdown } = renderTranscript(
       `AMA2 thread ${threadId}`,
       messages.map((e) => ({ time: e.created_at, speaker: e.sender_id ?? 'unknown', text: e.content ?? '' })),
       budget,
       'read them with ama2_poll_events',
     );
-    let json = events.slice(-kept || events.length).map(slim);
-    while (json.length > 1 && JSON.stringify(json).length > budget)
-      json = json.slice(Math.ceil(json.length / 10));
-    return {
-      contents: [
-        { uri: uri.href, mimeType: 'text/markdown', text: markdown },
-        {
-          uri: uri.href,
-          mimeType: 'application/json',
-          text: JSON.stringify({ thread_id: threadId, events: json }),
-        },
-      ],
-    };
+    return historyContents(uri, markdown, {
+      thread_id: threadId,
+      events: newestWithin(events.map(slim), budget),
+    });
   },
   async watch({ thread_id: threadId = '' }, ctx, { signal, changed }) {
     const client = ctx.clients.ama2!;

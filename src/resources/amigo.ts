@@ -1,18 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callUri, conversationUri, timelineUri } from '../tools/amigo/support.js';
 import { defineResource, type ResourceDefinition } from './define.js';
-import { renderTranscript } from './transcript.js';
+import { historyContents, renderTranscript } from './transcript.js';
 
 /** Subscriptions poll a conversation at most this often (no push channel for it in the REST API). */
 export const AMIGO_WATCH_INTERVAL_MS = 2000;
 const LISTED = 50;
-
-const both = (uri: URL, markdown: string, json: unknown) => ({
-  contents: [
-    { uri: uri.href, mimeType: 'text/markdown', text: markdown },
-    { uri: uri.href, mimeType: 'application/json', text: JSON.stringify(json) },
-  ],
-});
 
 const conversation = defineResource({
   name: 'amigo_conversation',
@@ -46,7 +39,7 @@ const conversation = defineResource({
       Math.floor(ctx.maxResultChars / 2),
       'read them with amigo_get_conversation',
     );
-    return both(uri, markdown, {
+    return historyContents(uri, markdown, {
       id,
       status: c.status,
       turn_count: c.turn_count,
@@ -115,7 +108,7 @@ const callTranscript = defineResource({
       Math.floor(ctx.maxResultChars / 2),
       'read them with amigo_get_call',
     );
-    return both(uri, markdown, { call_id: id, turns: lines });
+    return historyContents(uri, markdown, { call_id: id, turns: lines });
   },
 });
 
@@ -148,7 +141,7 @@ const entityTimeline = defineResource({
       Math.floor(ctx.maxResultChars / 2),
       'read them with amigo_get_entity_timeline',
     );
-    return both(uri, markdown, { entity_id: id, total: page.total, events: page.events });
+    return historyContents(uri, markdown, { entity_id: id, total: page.total, events: page.events });
   },
 });
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttheneMessage, contentText } from '../clients/atthene.js';
 import { defineResource } from './define.js';
-import { renderTranscript } from './transcript.js';
+import { historyContents, newestWithin, renderTranscript } from './transcript.js';
 
 const PAGE = 100;
 const MAX_PAGES = 50;
@@ -45,27 +45,17 @@ export default defineResource({
     }
     const budget = Math.floor(ctx.maxResultChars / 2);
     const lines = messages.map((m) => ({ time: m.timestamp, speaker: m.role, text: contentText(m.content) }));
-    const { markdown, kept } = renderTranscript(
+    const { markdown } = renderTranscript(
       `Atthene session ${sessionId}`,
       lines,
       budget,
       'read them with atthene_get_messages',
     );
-    let json = lines
-      .slice(lines.length - kept)
-      .map(({ time, speaker, text }) => ({ timestamp: time, role: speaker, content: text }));
-    while (json.length > 1 && JSON.stringify(json).length > budget)
-      json = json.slice(Math.ceil(json.length / 10));
-    return {
-      contents: [
-        { uri: uri.href, mimeType: 'text/markdown', text: markdown },
-        {
-          uri: uri.href,
-          mimeType: 'application/json',
-          text: JSON.stringify({ session_id: sessionId, total: messages.length, messages: json }),
-        },
-      ],
-    };
+    const json = newestWithin(
+      lines.map(({ time, speaker, text }) => ({ timestamp: time, role: speaker, content: text })),
+      budget,
+    );
+    return historyContents(uri, markdown, { session_id: sessionId, total: messages.length, messages: json });
   },
   async watch({ session_id: sessionId = '' }, ctx, { signal, changed }) {
     const client = ctx.clients.atthene!;

@@ -32,3 +32,21 @@ export function renderTranscript(
   const body = rendered.slice(first).join('\n');
   return { markdown: `${head}${omitted}${body || '_No messages yet._'}\n`, kept: rendered.length - first };
 }
+
+/** The newest items whose JSON fits in `budget` characters (at least one). */
+export function newestWithin<T>(items: readonly T[], budget: number): T[] {
+  let kept = [...items];
+  while (kept.length > 1 && JSON.stringify(kept).length > budget)
+    kept = kept.slice(Math.ceil(kept.length / 10));
+  return kept;
+}
+
+/** A history resource's two representations: the markdown transcript and the same history as JSON. */
+export function historyContents(uri: URL, markdown: string, json: unknown) {
+  return {
+    contents: [
+      { uri: uri.href, mimeType: 'text/markdown', text: markdown },
+      { uri: uri.href, mimeType: 'application/json', text: JSON.stringify(json) },
+    ],
+  };
+}

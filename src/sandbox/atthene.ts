@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
-import { AttheneWorld, type Session, type StoredMessage, validateConfig } from './atthene-state.js';
+import {
+  AttheneWorld,
+  type FieldProblem,
+  type Session,
+  type StoredMessage,
+  validateConfig,
+} from './atthene-state.js';
 import { ATTHENE_EXPIRED_KEY, ATTHENE_SANDBOX_API_KEY } from './credentials.js';
 import { Emulator, type EmulatorRequest, type EmulatorResponse } from './emulator.js';
 import type { FaultOptions } from './faults.js';
@@ -23,6 +29,11 @@ const ERROR_TYPES = {
 
 const MESSAGES_LIMIT_MAX = 100;
 
+/** A 400 listing every field problem, as the platform answers an invalid configuration. */
+const invalidConfig = (problems: FieldProblem[], message: string): EmulatorResponse => ({
+  status: 400,
+  json: { error: { type: 'invalid_request_error', message }, errors: problems },
+});
 const apiError = (status: number, type: string, message: string): EmulatorResponse => ({
   status,
   json: { error: { type, message } },
@@ -178,14 +189,7 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
   api('POST', '/agent/', (req) => {
     const config = (req.json as { system_config?: unknown } | undefined)?.system_config;
     const problems = validateConfig(config);
-    if (problems.length > 0)
-      return {
-        status: 400,
-        json: {
-          error: { type: 'invalid_request_error', message: 'Invalid system_config' },
-          errors: problems,
-        },
-      };
+    if (problems.length > 0) return invalidConfig(problems, 'Invalid system_config');
     return { status: 201, json: world.saveAgent(config as Record<string, unknown>) };
   });
   api('GET', '/agent/:agent_id/', (req) => {
@@ -200,14 +204,7 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
       return apiError(400, 'invalid_request_error', 'system_config is required');
     const merged = { ...found.system_config, ...(partial as Record<string, unknown>) };
     const problems = validateConfig(merged);
-    if (problems.length > 0)
-      return {
-        status: 400,
-        json: {
-          error: { type: 'invalid_request_error', message: 'Invalid system_config' },
-          errors: problems,
-        },
-      };
+    if (problems.length > 0) return invalidConfig(problems, 'Invalid system_config');
     return { status: 200, json: world.updateAgent(found, partial as Record<string, unknown>) };
   });
   api('DELETE', '/agent/:agent_id/', (req) =>
@@ -218,14 +215,7 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
     const config = await configFrom(req);
     if (typeof config === 'string') return apiError(400, 'invalid_request_error', config);
     const problems = validateConfig(config);
-    if (problems.length > 0)
-      return {
-        status: 400,
-        json: {
-          error: { type: 'invalid_request_error', message: 'Invalid configuration' },
-          errors: problems,
-        },
-      };
+    if (problems.length > 0) return invalidConfig(problems, 'Invalid configuration');
     const created = world.openSession(config);
     return {
       status: 201,

@@ -10,7 +10,7 @@ import { createServer } from '../server.js';
 // reference cannot drift from the server. `npm run docs` writes it; a test fails when it is stale.
 
 // Credentials that are never contacted: listing tools makes no request.
-const OFFLINE = {
+export const OFFLINE_CREDENTIALS = {
   ama2: { baseUrl: 'http://127.0.0.1:9', token: 'ama_eat_offline0000', userToken: 'a.b.c' },
   amigo: {
     baseUrl: 'http://127.0.0.1:9',
@@ -22,7 +22,7 @@ const OFFLINE = {
 
 /** The tools/list answer for the given toolsets, as a client receives it. */
 export async function listTools(toolsets: readonly Platform[]): Promise<Tool[]> {
-  const clients = createClients(OFFLINE);
+  const clients = createClients(OFFLINE_CREDENTIALS);
   const server = createServer({
     clients,
     log: createLogger({ level: 'silent' }),

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ALL_TOOLS } from '../../src/tools/index.js';
+import { OFFLINE_CREDENTIALS } from '../../src/tools/reference.js';
 import type { ToolDefinition } from '../../src/tools/registry.js';
 import { connectTestClient } from '../helpers/mcp.js';
 
@@ -26,17 +27,6 @@ function toolFiles(): Array<{ file: string; expected: string }> {
         }),
     );
 }
-
-// Credentials that are never contacted: listing tools makes no request.
-const OFFLINE = {
-  ama2: { baseUrl: 'http://127.0.0.1:9', token: 'ama_eat_offline0000', userToken: 'a.b.c' },
-  amigo: {
-    baseUrl: 'http://127.0.0.1:9',
-    apiKey: 'offline-key',
-    workspaceId: '00000000-0000-4000-8000-000000000000',
-  },
-  atthene: { baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: 'offline-key' },
-};
 
 describe('tool contract', () => {
   it('every tool file default-exports a tool named after it, and every tool is registered', async () => {
@@ -72,7 +62,7 @@ describe('tool contract', () => {
   );
 
   it('tools/list is deterministic and matches the committed snapshot of every tool', async () => {
-    const conn = await connectTestClient({ credentials: OFFLINE });
+    const conn = await connectTestClient({ credentials: OFFLINE_CREDENTIALS });
     try {
       const first = await conn.client.listTools();
       const second = await conn.client.listTools();

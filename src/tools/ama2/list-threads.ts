@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { pageOfAll, resumeAfter } from '../cursor.js';
 import { cursorParam, limitParam, pageOutput } from '../params.js';
 import { defineTool } from '../registry.js';
 import { ama2, rememberThread } from './support.js';
 
 const NAME = 'ama2_list_threads';
-const offsetOf = (cursor?: string) => (cursor ? Number(decodeCursor(NAME, cursor).offset) || 0 : 0);
 
 export default defineTool({
   name: NAME,
@@ -42,18 +41,14 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['last_message_preview'],
-  paginate: {
-    items: 'threads',
-    resume: (input, _out, kept) => encodeCursor(NAME, { offset: offsetOf(input.cursor) + kept }),
-  },
+  paginate: { items: 'threads', resume: resumeAfter(NAME) },
   async run(input, ctx) {
     // The platform documents no paging for this list, so it is paged here.
     const all = await ama2(ctx.clients).listThreads(ctx.signal);
-    const offset = offsetOf(input.cursor);
-    const page = all.slice(offset, offset + input.limit);
-    for (const thread of page) rememberThread(ctx.recent, thread.thread_id);
+    const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
+    for (const thread of items) rememberThread(ctx.recent, thread.thread_id);
     return {
-      threads: page.map((t) => ({
+      threads: items.map((t) => ({
         thread_id: t.thread_id,
         participants: t.participants?.map((p) => p.display_name ?? p.sender_id),
         last_message_at: t.last_message_at ?? undefined,
@@ -61,10 +56,7 @@ export default defineTool({
         unread_count: t.unread_count,
         is_archived: t.is_archived,
       })),
-      total: all.length,
-      ...(offset + input.limit < all.length
-        ? { next_cursor: encodeCursor(NAME, { offset: offset + input.limit }) }
-        : {}),
+      ...page,
     };
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { newestWithin } from '../../resources/transcript.js';
 import { defineTool } from '../registry.js';
 import { amigo, conversationIdParam, conversationUri, NOT_FOUND, remember } from './support.js';
 
@@ -43,10 +44,8 @@ export default defineTool({
       text: t.text,
       timestamp: t.timestamp ?? undefined,
     }));
-    // Keep the newest turns within a fifth of the result budget per turn list.
-    let kept = turns;
-    while (kept.length > 1 && JSON.stringify(kept).length > ctx.maxResultChars * 0.8)
-      kept = kept.slice(Math.ceil(kept.length / 10));
+    // Keep the newest turns that fit; the resource has them all.
+    const kept = newestWithin(turns, ctx.maxResultChars * 0.8);
     return {
       id: c.id,
       status: c.status,

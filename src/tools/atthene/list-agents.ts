@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { pageOfAll, resumeAfter } from '../cursor.js';
 import { cursorParam, limitParam, pageOutput } from '../params.js';
 import { defineTool } from '../registry.js';
 import { agentSummary, atthene, summariseAgent } from './support.js';
 
 const NAME = 'atthene_list_agents';
-const offsetOf = (cursor?: string) => (cursor ? Number(decodeCursor(NAME, cursor).offset) || 0 : 0);
 
 export default defineTool({
   name: NAME,
@@ -20,19 +19,11 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  paginate: {
-    items: 'agents',
-    resume: (input, _out, kept) => encodeCursor(NAME, { offset: offsetOf(input.cursor) + kept }),
-  },
+  paginate: { items: 'agents', resume: resumeAfter(NAME) },
   async run(input, ctx) {
     // The platform returns every agent at once (no paging documented); pages are cut here.
     const all = await atthene(ctx.clients).listAgents(ctx.signal);
-    const offset = offsetOf(input.cursor);
-    const end = offset + input.limit;
-    return {
-      agents: all.slice(offset, end).map(summariseAgent),
-      total: all.length,
-      ...(end < all.length ? { next_cursor: encodeCursor(NAME, { offset: end }) } : {}),
-    };
+    const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
+    return { agents: items.map(summariseAgent), ...page };
   },
 });

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { pageOfAll, resumeAfter } from '../cursor.js';
 import { cursorParam, limitParam, pageOutput } from '../params.js';
 import { defineTool } from '../registry.js';
 import { atthene, rememberSession, sessionSummary, summariseSession } from './support.js';
 
 const NAME = 'atthene_list_sessions';
-const offsetOf = (cursor?: string) => (cursor ? Number(decodeCursor(NAME, cursor).offset) || 0 : 0);
 
 export default defineTool({
   name: NAME,
@@ -20,20 +19,11 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  paginate: {
-    items: 'sessions',
-    resume: (input, _out, kept) => encodeCursor(NAME, { offset: offsetOf(input.cursor) + kept }),
-  },
+  paginate: { items: 'sessions', resume: resumeAfter(NAME) },
   async run(input, ctx) {
     const all = await atthene(ctx.clients).listSessions(ctx.signal);
-    const offset = offsetOf(input.cursor);
-    const end = offset + input.limit;
-    const page = all.slice(offset, end);
-    for (const s of page) rememberSession(ctx.recent, s.session_id);
-    return {
-      sessions: page.map(summariseSession),
-      total: all.length,
-      ...(end < all.length ? { next_cursor: encodeCursor(NAME, { offset: end }) } : {}),
-    };
+    const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
+    for (const s of items) rememberSession(ctx.recent, s.session_id);
+    return { sessions: items.map(summariseSession), ...page };
   },
 });
