@@ -33,7 +33,16 @@ export interface PlatformErrorInit {
   details?: FieldError[];
   /** The parsed JSON error body, for callers that read a documented error payload. Never logged. */
   body?: unknown;
+  /** `x-ratelimit-*` headers, when the platform sends them (Amigo does). */
+  rateLimit?: RateLimitInfo;
   cause?: unknown;
+}
+
+export interface RateLimitInfo {
+  limit?: number;
+  remaining?: number;
+  /** Unix seconds when the window resets. */
+  reset?: number;
 }
 
 /**
@@ -52,6 +61,7 @@ export class PlatformError extends Error {
   readonly path?: string;
   readonly details?: FieldError[];
   readonly body?: unknown;
+  readonly rateLimit?: RateLimitInfo;
 
   constructor(init: PlatformErrorInit) {
     super(scrubSecrets(init.message), init.cause === undefined ? undefined : { cause: init.cause });
@@ -65,6 +75,7 @@ export class PlatformError extends Error {
     this.path = init.path;
     this.details = init.details;
     this.body = init.body;
+    this.rateLimit = init.rateLimit;
   }
 
   /** Transient failures a retry may cure. */
@@ -193,7 +204,18 @@ export function errorFromResponse(init: ResponseErrorInit): PlatformError {
     path: init.path,
     details: detail.details,
     body: parseJson(scrubSecrets(init.bodyText)),
+    rateLimit: rateLimitFrom(init.headers),
   });
+}
+
+/** The `x-ratelimit-limit`, `-remaining` and `-reset` headers, when present. */
+export function rateLimitFrom(headers: ResponseErrorInit['headers']): RateLimitInfo | undefined {
+  const read = (name: string) => {
+    const value = Number(header(headers, `x-ratelimit-${name}`));
+    return Number.isFinite(value) && header(headers, `x-ratelimit-${name}`) !== undefined ? value : undefined;
+  };
+  const info = { limit: read('limit'), remaining: read('remaining'), reset: read('reset') };
+  return Object.values(info).some((v) => v !== undefined) ? info : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -114,8 +114,11 @@ export function hintFor(error: PlatformError, notFoundHint?: string): string {
     case 'validation':
       return 'Fix the input named above and call again.';
     case 'rate_limited': {
-      const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 5000) / 1000));
-      return `Rate limited: retry after ${seconds} s.`;
+      // Retry-After wins; otherwise the x-ratelimit-reset time when the platform sent one.
+      const untilReset = error.rateLimit?.reset ? error.rateLimit.reset * 1000 - Date.now() : undefined;
+      const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? untilReset ?? 5000) / 1000));
+      const quota = error.rateLimit?.limit ? ` (limit ${error.rateLimit.limit} requests per window)` : '';
+      return `Rate limited${quota}: retry after ${seconds} s.`;
     }
     case 'server':
       return 'The platform failed on its side; retry in a few seconds, and run platforms_status if it persists.';

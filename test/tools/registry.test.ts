@@ -144,6 +144,22 @@ describe('errors become results at one boundary', () => {
       path: '/x',
     });
     expect(errorText(error)).toMatch(/retry after 7 s/);
+    const windowed = errorFromResponse({
+      platform: 'amigo',
+      status: 429,
+      headers: {
+        'x-ratelimit-limit': '100',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 30),
+      },
+      bodyText: '{"detail":"slow down"}',
+      method: 'GET',
+      path: '/x',
+    });
+    expect(windowed.rateLimit).toMatchObject({ limit: 100, remaining: 0 });
+    expect(errorText(windowed)).toMatch(
+      /Rate limited \(limit 100 requests per window\): retry after (29|30|31) s/,
+    );
   });
 
   it('tool input errors and unexpected failures are results, never protocol errors', async () => {
