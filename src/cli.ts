@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { closeClients, createClients } from './clients/index.js';
-import { type Config, ConfigError, PLATFORMS, parseConfig, USAGE } from './config.js';
+import type { IncomingMessage } from 'node:http';
+import { type Clients, closeClients, createClients } from './clients/index.js';
+import { type Config, ConfigError, credentialsFromHeaders, PLATFORMS, parseConfig, USAGE } from './config.js';
 import { createLogger, type Logger, scrubSecrets } from './log.js';
 import { createServer } from './server.js';
 import { VERSION } from './version.js';
@@ -55,7 +56,9 @@ async function run(config: Config): Promise<void> {
     };
   }
 
-  const clients = createClients(config.credentials, { logger: log.child({ component: 'http-client' }) });
+  const serverCredentials = config.credentials;
+  const clientOptions = { logger: log.child({ component: 'http-client' }) };
+  const clients = createClients(config.credentials, clientOptions);
   cleanups.push(() => closeClients(clients));
   const offered = PLATFORMS.filter((p) => config.toolsets.includes(p) && clients[p]);
   const missing = PLATFORMS.filter((p) => !clients[p]);
@@ -71,13 +74,15 @@ async function run(config: Config): Promise<void> {
   );
   if (missing.length > 0) log.info({ platforms: missing }, 'platforms without credentials are not offered');
 
-  const makeServer = () =>
+  const makeServer = (sessionClients: Clients = clients) =>
     createServer({
-      clients,
+      clients: sessionClients,
       log,
       toolsets: config.toolsets,
       readOnly: config.readOnly,
       maxResultChars: config.maxResultChars,
+      maxWatchers: config.http.maxWatchers,
+      subscriptions: !(config.transport === 'http' && config.http.stateless),
     });
 
   const shutdown = async (reason: string) => {
@@ -96,7 +101,27 @@ async function run(config: Config): Promise<void> {
 
   if (config.transport === 'http') {
     const { startHttpServer } = await import('./http.js');
-    const handle = await startHttpServer(config.http, makeServer, log);
+    const { probePlatforms } = await import('./tools/core/platforms-status.js');
+    // A session that brings credential headers gets clients of its own, used by it alone; one
+    // that brings none shares the server's.
+    const makeSession = async (req: IncomingMessage) => {
+      const own = credentialsFromHeaders(req.headers, serverCredentials);
+      const sessionClients = own ? createClients(own, clientOptions) : clients;
+      const server = makeServer(sessionClients);
+      return {
+        server,
+        close: async () => {
+          await server.close().catch(() => {});
+          if (own) await closeClients(sessionClients);
+        },
+      };
+    };
+    const readiness = async () => {
+      const platforms = await probePlatforms(clients, AbortSignal.timeout(10_000));
+      const configured = platforms.filter((p) => p.configured);
+      return { ready: configured.every((p) => p.reachable && p.authenticated), detail: configured };
+    };
+    const handle = await startHttpServer(config.http, makeSession, log, { readiness });
     cleanups.unshift(() => handle.close());
     printHttpBanner(handle.url, config, offered);
     return;

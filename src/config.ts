@@ -35,10 +35,28 @@ export interface PlatformCredentials {
   atthene?: AttheneCredentials;
 }
 
+export interface OAuthOptions {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  /** Scopes every access token must carry. */
+  scopes: string[];
+}
+
 export interface HttpOptions {
   host: string;
   port: number;
   token?: string;
+  /** OAuth 2.1 resource-server mode: JWT access tokens checked against a JWKS. */
+  oauth?: OAuthOptions;
+  /** Public URL of the server (for the protected-resource metadata); derived from Host when unset. */
+  publicUrl?: string;
+  /** Serve each request without server-side session state. */
+  stateless: boolean;
+  maxSessions: number;
+  /** Requests per minute per session (429 with Retry-After past it). */
+  sessionRatePerMinute: number;
+  maxWatchers: number;
   allowedOrigins: string[];
   allowedHosts: string[];
   maxBodyBytes: number;
@@ -81,6 +99,14 @@ export const ENV_VARS = {
   MCP_HTTP_MAX_BODY_BYTES: 'largest request body on /mcp (default 1048576)',
   MCP_SESSION_IDLE_SECONDS: 'idle HTTP sessions are closed after this many seconds (default 1800)',
   MCP_MAX_RESULT_CHARS: 'largest tool result in characters (default 20000)',
+  MCP_MAX_SESSIONS: 'most concurrent HTTP sessions (default 100; more get 503)',
+  MCP_SESSION_RATE_PER_MINUTE: 'requests per minute per HTTP session (default 600; more get 429)',
+  MCP_MAX_WATCHERS: 'resource subscriptions per session (default 20)',
+  MCP_AUTH_ISSUER: 'OAuth mode: the authorization server (token issuer) URL',
+  MCP_AUTH_AUDIENCE: 'OAuth mode: the audience access tokens must name (this server)',
+  MCP_AUTH_JWKS_URL: 'OAuth mode: the JWKS URL to verify access tokens with',
+  MCP_AUTH_SCOPES: 'OAuth mode: comma-separated scopes every token must carry',
+  MCP_PUBLIC_URL: 'public base URL of this server, for OAuth metadata (default: from the Host header)',
   SANDBOX_FAULTS: 'sandbox fault injection, e.g. seed=1,latency=5-50,5xx=0.1,429=0.05,drop=0.02',
   LOG_LEVEL: `log level on stderr: ${LOG_LEVELS.join(', ')} (default info)`,
 } as const;
@@ -94,6 +120,7 @@ Options:
   --sandbox              run against built-in local emulators of all three platforms (no keys needed)
   --sandbox-faults SPEC  inject faults into the sandbox, e.g. seed=1,5xx=0.2,429=0.1,drop=0.05,latency=5-50
   --http                 serve streamable HTTP at /mcp instead of stdio
+  --stateless            with --http: keep no session state (for replicas behind a load balancer)
   --host HOST            HTTP bind address (default 127.0.0.1; others need MCP_HTTP_TOKEN)
   --port PORT            HTTP port (default 3333; 0 picks a free port)
   --toolsets LIST        platforms to offer, comma-separated: ${PLATFORMS.join(',')} (default: all configured)
@@ -182,6 +209,14 @@ const EnvSchema = z.object({
   MCP_HTTP_MAX_BODY_BYTES: positiveInt('MCP_HTTP_MAX_BODY_BYTES', 100 * 1024 * 1024).default(1024 * 1024),
   MCP_SESSION_IDLE_SECONDS: positiveInt('MCP_SESSION_IDLE_SECONDS', 7 * 24 * 3600).default(1800),
   MCP_MAX_RESULT_CHARS: positiveInt('MCP_MAX_RESULT_CHARS', 1_000_000).default(20_000),
+  MCP_MAX_SESSIONS: positiveInt('MCP_MAX_SESSIONS', 100_000).default(100),
+  MCP_SESSION_RATE_PER_MINUTE: positiveInt('MCP_SESSION_RATE_PER_MINUTE', 1_000_000).default(600),
+  MCP_MAX_WATCHERS: positiveInt('MCP_MAX_WATCHERS', 1000).default(20),
+  MCP_AUTH_ISSUER: httpUrl('MCP_AUTH_ISSUER').optional(),
+  MCP_AUTH_AUDIENCE: z.string().min(1).optional(),
+  MCP_AUTH_JWKS_URL: httpUrl('MCP_AUTH_JWKS_URL').optional(),
+  MCP_AUTH_SCOPES: z.string().optional(),
+  MCP_PUBLIC_URL: httpUrl('MCP_PUBLIC_URL').optional(),
   SANDBOX_FAULTS: z.string().optional(),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
@@ -190,6 +225,7 @@ const EnvSchema = z.object({
 
 const FlagsSchema = z.object({
   http: z.boolean().default(false),
+  stateless: z.boolean().default(false),
   host: z.string().min(1, '--host must not be empty').default('127.0.0.1'),
   port: z.coerce
     .number({ error: '--port must be a number from 0 to 65535' })
@@ -252,6 +288,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
       allowPositionals: false,
       options: {
         http: { type: 'boolean' },
+        stateless: { type: 'boolean' },
         host: { type: 'string' },
         port: { type: 'string' },
         sandbox: { type: 'boolean' },
@@ -316,9 +353,21 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
   if (!sandbox && Object.keys(credentials).length === 0) throw new ConfigError(NO_PLATFORM_MESSAGE);
 
   const transport = f.http ? 'http' : 'stdio';
-  if (transport === 'http' && !isLoopbackHost(f.host) && !e.MCP_HTTP_TOKEN) {
+  const authVars = [e.MCP_AUTH_ISSUER, e.MCP_AUTH_AUDIENCE, e.MCP_AUTH_JWKS_URL];
+  if (authVars.some(Boolean) && !authVars.every(Boolean)) {
     throw new ConfigError(
-      `--host ${f.host} is not a loopback address: set MCP_HTTP_TOKEN (a long random secret clients send as "Authorization: Bearer <token>") before exposing the server, or bind --host 127.0.0.1.`,
+      'OAuth mode needs all of MCP_AUTH_ISSUER, MCP_AUTH_AUDIENCE and MCP_AUTH_JWKS_URL; set the missing ones or none.',
+    );
+  }
+  if (e.MCP_AUTH_ISSUER && e.MCP_HTTP_TOKEN) {
+    throw new ConfigError(
+      'Set either MCP_HTTP_TOKEN (a static bearer) or the MCP_AUTH_* variables (OAuth), not both.',
+    );
+  }
+  if (f.stateless && !f.http) throw new ConfigError('--stateless only applies to --http.');
+  if (transport === 'http' && !isLoopbackHost(f.host) && !e.MCP_HTTP_TOKEN && !e.MCP_AUTH_ISSUER) {
+    throw new ConfigError(
+      `--host ${f.host} is not a loopback address: set MCP_HTTP_TOKEN (a long random secret clients send as "Authorization: Bearer <token>") or the MCP_AUTH_* variables before exposing the server, or bind --host 127.0.0.1.`,
     );
   }
 
@@ -335,6 +384,21 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
         allowedHosts: splitList(e.MCP_ALLOWED_HOSTS),
         maxBodyBytes: e.MCP_HTTP_MAX_BODY_BYTES,
         sessionIdleMs: e.MCP_SESSION_IDLE_SECONDS * 1000,
+        stateless: f.stateless,
+        maxSessions: e.MCP_MAX_SESSIONS,
+        sessionRatePerMinute: e.MCP_SESSION_RATE_PER_MINUTE,
+        maxWatchers: e.MCP_MAX_WATCHERS,
+        ...(e.MCP_PUBLIC_URL ? { publicUrl: e.MCP_PUBLIC_URL } : {}),
+        ...(e.MCP_AUTH_ISSUER && e.MCP_AUTH_AUDIENCE && e.MCP_AUTH_JWKS_URL
+          ? {
+              oauth: {
+                issuer: e.MCP_AUTH_ISSUER,
+                audience: e.MCP_AUTH_AUDIENCE,
+                jwksUrl: e.MCP_AUTH_JWKS_URL,
+                scopes: splitList(e.MCP_AUTH_SCOPES),
+              },
+            }
+          : {}),
       },
       sandbox,
       ...((f['sandbox-faults'] ?? e.SANDBOX_FAULTS)
@@ -347,4 +411,43 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
       credentials,
     },
   };
+}
+
+/** Request headers an HTTP session may bring its own platform credentials in, and their variables. */
+export const CREDENTIAL_HEADERS = {
+  'x-ama2-token': 'AMA2_TOKEN',
+  'x-ama2-user-token': 'AMA2_USER_TOKEN',
+  'x-amigo-api-key': 'AMIGO_API_KEY',
+  'x-amigo-workspace-id': 'AMIGO_WORKSPACE_ID',
+  'x-atthene-api-key': 'ATTHENE_API_KEY',
+} as const;
+
+/**
+ * A session's own credentials from its request headers, validated like the environment (the
+ * message names the header), with the server's base URLs. Undefined when it brought none.
+ */
+export function credentialsFromHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  server: PlatformCredentials,
+): PlatformCredentials | undefined {
+  const env: Record<string, string> = {};
+  for (const [header, variable] of Object.entries(CREDENTIAL_HEADERS)) {
+    const value = headers[header];
+    if (typeof value === 'string' && value.trim() !== '') env[variable] = value;
+  }
+  if (Object.keys(env).length === 0) return undefined;
+  for (const [platform, base] of Object.entries(server)) {
+    const name = `${platform.toUpperCase()}_BASE_URL`;
+    if (base?.baseUrl) env[name] = base.baseUrl;
+  }
+  try {
+    const action = parseConfig([], env);
+    if (action.kind !== 'run') return undefined;
+    return action.config.credentials;
+  } catch (error) {
+    let message = (error as Error).message;
+    for (const [header, variable] of Object.entries(CREDENTIAL_HEADERS))
+      message = message.replaceAll(variable, `header ${header}`);
+    throw new ConfigError(message);
+  }
 }

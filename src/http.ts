@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { type HttpOptions, isLoopbackHost } from './config.js';
-import type { Logger } from './log.js';
+import { ConfigError, type HttpOptions, isLoopbackHost } from './config.js';
+import { type AuthResult, BoundedEventStore, createOAuthVerifier, RateWindow } from './http-support.js';
+import { type Logger, scrubSecrets } from './log.js';
 import { VERSION } from './version.js';
 
 export interface HttpServerHandle {
@@ -13,18 +14,35 @@ export interface HttpServerHandle {
   url: string;
   port: number;
   sessionCount(): number;
+  /** MCP servers alive right now: one per stateful session, one per in-flight stateless request. */
+  liveServers(): number;
   /** Stops accepting, lets in-flight calls finish (up to `deadlineMs`), closes every session. */
   close(deadlineMs?: number): Promise<void>;
 }
 
+/** One MCP server for a session (or, stateless, for one request), built from the request's headers. */
+export interface SessionHandle {
+  server: McpServer;
+  close(): Promise<void>;
+}
+/** Throws ConfigError for credential headers that fail validation (answered 400). */
+export type SessionFactory = (req: IncomingMessage) => Promise<SessionHandle>;
+
+export interface HttpExtras {
+  /** For /readyz: whether the configured platforms answer. */
+  readiness?: () => Promise<{ ready: boolean; detail: unknown }>;
+}
+
 interface Session {
   transport: StreamableHTTPServerTransport;
-  server: McpServer;
+  handle: SessionHandle;
   lastSeen: number;
   inFlight: number;
+  rate: RateWindow;
 }
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+const READINESS_CACHE_MS = 5000;
 
 /** Bodies of refusals are JSON-RPC errors so MCP clients can show them. */
 function refuse(
@@ -36,6 +54,11 @@ function refuse(
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -61,38 +84,69 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 /**
- * Streamable HTTP per DESIGN.md "Transports": /mcp and /healthz, Host and Origin checks against DNS
- * rebinding, an optional bearer, a body limit, idle session expiry and graceful shutdown.
+ * Streamable HTTP per DESIGN.md "Transports": /mcp, /healthz, /readyz; Host and Origin checks
+ * against DNS rebinding; a static bearer or OAuth resource-server mode; per-session credentials,
+ * limits and resumable streams; a stateless mode for replicas; graceful shutdown.
  */
 export async function startHttpServer(
   options: HttpOptions,
-  makeServer: () => McpServer,
+  makeSession: SessionFactory,
   log: Logger,
+  extras: HttpExtras = {},
 ): Promise<HttpServerHandle> {
   const sessions = new Map<string, Session>();
+  let statelessLive = 0;
   let inFlight = 0;
   let closing = false;
   let boundPort = options.port;
+  const verify = options.oauth ? await createOAuthVerifier(options.oauth) : undefined;
+  let readiness: { at: number; value: Promise<{ ready: boolean; detail: unknown }> } | undefined;
 
   const allowedHost = (host: string | undefined): boolean => {
     if (!host) return false;
     if (options.allowedHosts.includes(host)) return true;
     const hostname = host.replace(/:\d+$/, '');
     if (isLoopbackHost(options.host)) return isLoopbackHost(hostname) && host.endsWith(`:${boundPort}`);
-    // Bound to a public address behind a token: Host is checked only when a list is configured.
+    // Bound to a public address behind authentication: Host is checked only when a list is configured.
     return options.allowedHosts.length === 0;
   };
   const allowedOrigin = (origin: string | undefined): boolean =>
     origin === undefined || LOOPBACK_ORIGIN.test(origin) || options.allowedOrigins.includes(origin);
+  const baseUrl = (req: IncomingMessage) =>
+    options.publicUrl ?? `http://${req.headers.host ?? `127.0.0.1:${boundPort}`}`;
+  const metadataUrl = (req: IncomingMessage) => `${baseUrl(req)}/.well-known/oauth-protected-resource`;
 
-  const corsHeaders = (origin: string | undefined): Record<string, string> =>
-    origin
-      ? {
-          'access-control-allow-origin': origin,
-          'access-control-expose-headers': 'Mcp-Session-Id, Mcp-Protocol-Version',
-          vary: 'Origin',
-        }
-      : {};
+  async function authenticate(req: IncomingMessage): Promise<AuthResult> {
+    if (options.token === undefined && !verify) return { ok: true };
+    const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    const token = match?.[1]?.trim();
+    if (!token)
+      return { ok: false, status: 401, error: '', description: 'send "Authorization: Bearer <token>"' };
+    if (verify) return verify(token);
+    return sameSecret(token, options.token!)
+      ? { ok: true }
+      : {
+          ok: false,
+          status: 401,
+          error: 'invalid_token',
+          description: 'the bearer token is not MCP_HTTP_TOKEN',
+        };
+  }
+
+  function refuseAuth(
+    req: IncomingMessage,
+    res: ServerResponse,
+    result: Exclude<AuthResult, { ok: true }>,
+  ): void {
+    // RFC 6750 §3 and RFC 9728 §5.1: say where the protected-resource metadata is.
+    const parts = [
+      verify ? `resource_metadata="${metadataUrl(req)}"` : 'realm="agent-platforms-mcp"',
+      ...(result.error ? [`error="${result.error}"`, `error_description="${result.description}"`] : []),
+    ];
+    refuse(res, result.status, `Unauthorized: ${result.description}`, {
+      'www-authenticate': `Bearer ${parts.join(', ')}`,
+    });
+  }
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
@@ -101,33 +155,28 @@ export async function startHttpServer(
     if (!allowedOrigin(origin)) {
       return refuse(res, 403, `Origin ${origin} is not allowed; add it to MCP_ALLOWED_ORIGINS to allow it`);
     }
-    for (const [key, value] of Object.entries(corsHeaders(origin))) res.setHeader(key, value);
+    if (origin) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader(
+        'access-control-expose-headers',
+        'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate',
+      );
+      res.setHeader('vary', 'Origin');
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-        'access-control-allow-headers':
-          'content-type, authorization, mcp-session-id, mcp-protocol-version, last-event-id, accept',
+        'access-control-allow-headers': `content-type, authorization, mcp-session-id, mcp-protocol-version, last-event-id, accept, x-ama2-token, x-ama2-user-token, x-amigo-api-key, x-amigo-workspace-id, x-atthene-api-key`,
         'access-control-max-age': '600',
       });
       res.end();
       return;
     }
-    if (options.token !== undefined) {
-      const header = req.headers.authorization ?? '';
-      const match = /^Bearer\s+(.+)$/i.exec(header);
-      if (!match?.[1] || !sameSecret(match[1].trim(), options.token)) {
-        return refuse(
-          res,
-          401,
-          'Missing or invalid bearer token: send "Authorization: Bearer <MCP_HTTP_TOKEN>"',
-          {
-            'www-authenticate': `Bearer realm="agent-platforms-mcp", error="invalid_token"`,
-          },
-        );
-      }
-    }
+    const auth = await authenticate(req);
+    if (!auth.ok) return refuseAuth(req, res, auth);
     if (closing)
       return refuse(res, 503, 'Server is shutting down; reconnect shortly', { connection: 'close' });
+    if (options.stateless) return handleStateless(req, res);
 
     const sessionId = req.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
@@ -138,7 +187,19 @@ export async function startHttpServer(
         'Session not found (it expired or the server restarted); initialize a new session',
       );
     }
-
+    if (existing) {
+      const allowed = existing.rate.take();
+      if (!allowed.ok) {
+        return refuse(
+          res,
+          429,
+          `Too many requests in this session (MCP_SESSION_RATE_PER_MINUTE=${options.sessionRatePerMinute}); retry after ${allowed.retryAfterSeconds} s`,
+          {
+            'retry-after': String(allowed.retryAfterSeconds),
+          },
+        );
+      }
+    }
     if (req.method === 'GET' || req.method === 'DELETE') {
       if (!existing) return refuse(res, 400, 'Mcp-Session-Id header is required');
       existing.lastSeen = Date.now();
@@ -148,31 +209,8 @@ export async function startHttpServer(
     if (req.method !== 'POST')
       return refuse(res, 405, 'Use POST, GET or DELETE on /mcp', { allow: 'GET, POST, DELETE' });
 
-    let body: unknown;
-    try {
-      body = JSON.parse(await readBody(req, options.maxBodyBytes));
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        return refuse(
-          res,
-          413,
-          `Request body exceeds ${options.maxBodyBytes} bytes (MCP_HTTP_MAX_BODY_BYTES)`,
-          {
-            connection: 'close',
-          },
-        );
-      }
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          jsonrpc: '2.0',
-          error: { code: -32700, message: 'Parse error: body is not JSON' },
-          id: null,
-        }),
-      );
-      return;
-    }
-
+    const body = await parseBody(req, res);
+    if (body === undefined) return;
     let session = existing;
     if (!session) {
       if (!isInitializeRequest(body)) {
@@ -182,7 +220,17 @@ export async function startHttpServer(
           'No session: send initialize first, then the Mcp-Session-Id header it returns',
         );
       }
-      session = await openSession();
+      if (sessions.size >= options.maxSessions) {
+        return refuse(
+          res,
+          503,
+          `Too many open sessions (MCP_MAX_SESSIONS=${options.maxSessions}); close idle ones or retry later`,
+          { 'retry-after': '5' },
+        );
+      }
+      const opened = await openSession(req, res);
+      if (!opened) return;
+      session = opened;
     }
     session.lastSeen = Date.now();
     session.inFlight++;
@@ -195,49 +243,156 @@ export async function startHttpServer(
     await session.transport.handleRequest(req, res, body);
   }
 
-  async function openSession(): Promise<Session> {
-    const server = makeServer();
+  /** JSON body within the size limit, or undefined after answering 413/400. */
+  async function parseBody(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+    try {
+      return JSON.parse(await readBody(req, options.maxBodyBytes));
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        refuse(res, 413, `Request body exceeds ${options.maxBodyBytes} bytes (MCP_HTTP_MAX_BODY_BYTES)`, {
+          connection: 'close',
+        });
+      } else {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            jsonrpc: '2.0',
+            error: { code: -32700, message: 'Parse error: body is not JSON' },
+            id: null,
+          }),
+        );
+      }
+      return undefined;
+    }
+  }
+
+  /** A session's server from its credential headers; answers 400 and returns undefined when they are invalid. */
+  async function sessionServer(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<SessionHandle | undefined> {
+    try {
+      return await makeSession(req);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      refuse(res, 400, scrubSecrets(`Invalid credential headers: ${error.message}`));
+      return undefined;
+    }
+  }
+
+  async function openSession(req: IncomingMessage, res: ServerResponse): Promise<Session | undefined> {
+    const handle = await sessionServer(req, res);
+    if (!handle) return undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // A stream that drops can resume with Last-Event-ID.
+      eventStore: new BoundedEventStore(),
       onsessioninitialized: (id) => {
         sessions.set(id, session);
         log.info({ session: id.slice(0, 8), sessions: sessions.size }, 'session opened');
       },
     });
-    const session: Session = { transport, server, lastSeen: Date.now(), inFlight: 0 };
+    const session: Session = {
+      transport,
+      handle,
+      lastSeen: Date.now(),
+      inFlight: 0,
+      rate: new RateWindow(options.sessionRatePerMinute),
+    };
     transport.onclose = () => {
       const id = transport.sessionId;
       if (id && sessions.delete(id))
         log.info({ session: id.slice(0, 8), sessions: sessions.size }, 'session closed');
+      void handle.close();
     };
-    await server.connect(transport);
+    await handle.server.connect(transport);
     return session;
+  }
+
+  /** Stateless: a server and transport for this request only, gone when the response ends. */
+  async function handleStateless(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      return refuse(
+        res,
+        405,
+        'This server runs stateless (--stateless): only POST is served; there are no server-initiated streams or subscriptions',
+        { allow: 'POST' },
+      );
+    }
+    const body = await parseBody(req, res);
+    if (body === undefined) return;
+    const handle = await sessionServer(req, res);
+    if (!handle) return;
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    statelessLive++;
+    inFlight++;
+    res.once('close', () => {
+      statelessLive--;
+      inFlight--;
+      void transport.close();
+      void handle.close();
+    });
+    await handle.server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  function protectedResourceMetadata(req: IncomingMessage, res: ServerResponse): void {
+    if (!options.oauth) {
+      refuse(res, 404, 'Not found: this server does not use OAuth (MCP_AUTH_* unset)');
+      return;
+    }
+    // RFC 9728: who protects this resource and how to present a token.
+    sendJson(res, 200, {
+      resource: `${baseUrl(req)}/mcp`,
+      authorization_servers: [options.oauth.issuer],
+      scopes_supported: options.oauth.scopes,
+      bearer_methods_supported: ['header'],
+      resource_name: 'agent-platforms-mcp',
+    });
+  }
+
+  async function ready(res: ServerResponse): Promise<void> {
+    if (!extras.readiness) return sendJson(res, 200, { ready: true });
+    if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS)
+      readiness = { at: Date.now(), value: extras.readiness() };
+    const result = await readiness.value;
+    sendJson(res, result.ready ? 200 : 503, result);
   }
 
   const httpServer = createHttpServer((req, res) => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.once('finish', () => {
-      log.debug(
+      // Access log: no headers, no bodies, a session id prefix at most.
+      const session = req.headers['mcp-session-id'];
+      log.info(
         {
           method: req.method,
           path: url.pathname,
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
+          ...(typeof session === 'string' ? { session: session.slice(0, 8) } : {}),
         },
         'http request',
       );
     });
-    if (url.pathname === '/healthz' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', version: VERSION, sessions: sessions.size }));
-      return;
-    }
-    if (url.pathname !== '/mcp') return refuse(res, 404, 'Not found: the MCP endpoint is /mcp');
-    handleMcp(req, res).catch((error: unknown) => {
-      log.error({ err: error }, 'error while handling an MCP request');
+    const fail = (error: unknown) => {
+      log.error({ err: error }, 'error while handling an HTTP request');
       refuse(res, 500, 'Internal error');
-    });
+    };
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      return sendJson(res, 200, {
+        status: 'ok',
+        version: VERSION,
+        sessions: sessions.size,
+        live_servers: sessions.size + statelessLive,
+      });
+    }
+    if (req.method === 'GET' && url.pathname === '/readyz') return void ready(res).catch(fail);
+    if (req.method === 'GET' && url.pathname.startsWith('/.well-known/oauth-protected-resource'))
+      return protectedResourceMetadata(req, res);
+    if (url.pathname !== '/mcp') return refuse(res, 404, 'Not found: the MCP endpoint is /mcp');
+    handleMcp(req, res).catch(fail);
   });
   httpServer.requestTimeout = 0; // SSE streams are long-lived; idle expiry below bounds sessions instead.
 
@@ -251,7 +406,7 @@ export async function startHttpServer(
         }
       }
     },
-    Math.min(60_000, Math.max(1000, options.sessionIdleMs / 2)),
+    Math.min(60_000, Math.max(500, options.sessionIdleMs / 2)),
   );
   sweep.unref();
 
@@ -269,6 +424,7 @@ export async function startHttpServer(
     url: `http://${displayHost}:${boundPort}/mcp`,
     port: boundPort,
     sessionCount: () => sessions.size,
+    liveServers: () => sessions.size + statelessLive,
     async close(deadlineMs = 10_000) {
       if (closing) return;
       closing = true;

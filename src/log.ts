@@ -41,17 +41,27 @@ const SECRET_PATTERNS: RegExp[] = [
   /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
 ];
 
-const knownSecrets = new Set<string>();
+// Reference-counted: HTTP sessions bring their own credentials and drop them when they close.
+const knownSecrets = new Map<string, number>();
 
 /** Registers a credential value so that it is scrubbed from every log line, error and result. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) knownSecrets.add(value);
+  if (value && value.length >= 6) knownSecrets.set(value, (knownSecrets.get(value) ?? 0) + 1);
+}
+
+/** Undoes one registerSecret (a session's credentials when the session closes). */
+export function forgetSecret(value: string | undefined): void {
+  if (!value) return;
+  const count = knownSecrets.get(value);
+  if (count === undefined) return;
+  if (count <= 1) knownSecrets.delete(value);
+  else knownSecrets.set(value, count - 1);
 }
 
 /** Replaces every registered secret and every credential-shaped string in `text`. */
 export function scrubSecrets(text: string): string {
   let out = text;
-  for (const secret of knownSecrets) {
+  for (const secret of knownSecrets.keys()) {
     if (out.includes(secret)) out = out.split(secret).join(CENSOR);
   }
   for (const pattern of SECRET_PATTERNS) {

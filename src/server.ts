@@ -30,6 +30,8 @@ export interface ServerOptions {
   readOnly: boolean;
   maxResultChars: number;
   maxWatchers?: number;
+  /** False in stateless HTTP mode: nothing can be watched between requests. */
+  subscriptions?: boolean;
   /** Overrides for tests; default to the full registries. */
   tools?: readonly ToolDefinition[];
   resources?: readonly ResourceDefinition[];
@@ -48,7 +50,7 @@ export function createServer(options: ServerOptions): McpServer {
     {
       capabilities: {
         tools: { listChanged: false },
-        resources: { subscribe: true, listChanged: false },
+        resources: { subscribe: options.subscriptions !== false, listChanged: false },
         logging: {},
       },
       instructions: INSTRUCTIONS,
@@ -140,7 +142,18 @@ export function createServer(options: ServerOptions): McpServer {
   );
   for (const def of resources) registerResource(server, def, resourceContext);
   registerPrompts(server, resources, resourceContext);
-  registerSubscriptions(server, resources, watchers, resourceContext(session.signal), notifyClient);
+  if (options.subscriptions === false) {
+    const unavailable = async () => {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        'Subscriptions are unavailable: this server runs stateless (--stateless); read the resource again instead, or use a stateful server.',
+      );
+    };
+    server.server.setRequestHandler(SubscribeRequestSchema, unavailable);
+    server.server.setRequestHandler(UnsubscribeRequestSchema, unavailable);
+  } else {
+    registerSubscriptions(server, resources, watchers, resourceContext(session.signal), notifyClient);
+  }
 
   const previousOnClose = server.server.onclose;
   server.server.onclose = () => {

@@ -1,5 +1,5 @@
 import type { PlatformCredentials } from '../config.js';
-import { registerSecret } from '../log.js';
+import { forgetSecret, registerSecret } from '../log.js';
 import { Ama2Client } from './ama2.js';
 import { AmigoClient } from './amigo.js';
 import { AttheneClient } from './atthene.js';
@@ -14,12 +14,16 @@ export interface Clients {
   atthene?: AttheneClient;
 }
 
+const secretsOf = (c: PlatformCredentials) => [
+  c.ama2?.token,
+  c.ama2?.userToken,
+  c.amigo?.apiKey,
+  c.atthene?.apiKey,
+];
+
 /** One client per configured platform. Every credential is registered for scrubbing first. */
 export function createClients(credentials: PlatformCredentials, options: ClientOptions = {}): Clients {
-  registerSecret(credentials.ama2?.token);
-  registerSecret(credentials.ama2?.userToken);
-  registerSecret(credentials.amigo?.apiKey);
-  registerSecret(credentials.atthene?.apiKey);
+  secretsOf(credentials).forEach(registerSecret);
   return {
     ...(credentials.ama2 ? { ama2: new Ama2Client(credentials.ama2, options) } : {}),
     ...(credentials.amigo ? { amigo: new AmigoClient(credentials.amigo, options) } : {}),
@@ -38,4 +42,9 @@ export function createClients(credentials: PlatformCredentials, options: ClientO
 
 export async function closeClients(clients: Clients): Promise<void> {
   await Promise.all([clients.ama2?.close(), clients.amigo?.close(), clients.atthene?.close()]);
+  secretsOf({
+    ama2: clients.ama2?.credentials,
+    amigo: clients.amigo?.credentials,
+    atthene: clients.atthene?.credentials,
+  }).forEach(forgetSecret);
 }

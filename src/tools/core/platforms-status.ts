@@ -61,6 +61,35 @@ function baseUrl(clients: Clients, platform: Platform): string | undefined {
   return clients[platform]?.credentials.baseUrl;
 }
 
+export type PlatformStatus = {
+  platform: Platform;
+  configured: boolean;
+  base_url?: string;
+  reachable?: boolean;
+  authenticated?: boolean;
+  latency_ms?: number;
+  detail?: string;
+};
+
+/** Probes every platform (configured or not) in parallel within PROBE_TIMEOUT_MS. Also serves /readyz. */
+export async function probePlatforms(clients: Clients, parent: AbortSignal): Promise<PlatformStatus[]> {
+  const { signal, dispose } = deadline(parent, PROBE_TIMEOUT_MS);
+  return Promise.all(
+    PLATFORMS.map(async (platform): Promise<PlatformStatus> => {
+      if (!clients[platform]) return { platform, configured: false };
+      const started = performance.now();
+      const probe = await probes[platform](clients, signal).catch(fromError);
+      return {
+        platform,
+        configured: true,
+        base_url: baseUrl(clients, platform),
+        ...probe,
+        latency_ms: Math.round(performance.now() - started),
+      };
+    }),
+  ).finally(dispose);
+}
+
 export default defineTool({
   name: 'platforms_status',
   title: 'Platform status',
@@ -87,21 +116,6 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(_input, ctx) {
-    const { signal, dispose } = deadline(ctx.signal, PROBE_TIMEOUT_MS);
-    const platforms = await Promise.all(
-      PLATFORMS.map(async (platform) => {
-        if (!ctx.clients[platform]) return { platform, configured: false };
-        const started = performance.now();
-        const probe = await probes[platform](ctx.clients, signal).catch(fromError);
-        return {
-          platform,
-          configured: true,
-          base_url: baseUrl(ctx.clients, platform),
-          ...probe,
-          latency_ms: Math.round(performance.now() - started),
-        };
-      }),
-    ).finally(dispose);
-    return { platforms };
+    return { platforms: await probePlatforms(ctx.clients, ctx.signal) };
   },
 });
