@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { errorFromResponse } from '../src/clients/errors.js';
 import { defineResource } from '../src/resources/define.js';
 import type { Sandbox } from '../src/sandbox/index.js';
+import type { PlatformStatus } from '../src/tools/core/platforms-status.js';
 import { defineTool } from '../src/tools/registry.js';
 import { connectTestClient, sandboxCredentials, startTestSandbox } from './helpers/mcp.js';
 
@@ -19,15 +20,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-interface StatusEntry {
-  platform: string;
-  configured: boolean;
-  base_url?: string;
-  reachable?: boolean;
-  authenticated?: boolean;
-  latency_ms?: number;
-  detail?: string;
-}
+type StatusEntry = PlatformStatus;
 
 describe('platforms_status', () => {
   it('reports all three sandbox platforms as reachable and authenticated', async () => {
