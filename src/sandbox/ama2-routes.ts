@@ -161,15 +161,20 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
       // Only `data:` frames, no `id:` or `event:` (apis/ama2.md §2 "SSE stream"); new events only.
       stream: (write, signal) =>
         new Promise<void>((resolve) => {
-          const listener = (event: ThreadEvent) => write(`data: ${JSON.stringify(event)}\n\n`);
+          let frames = 0;
           const keepAlive = setInterval(() => write(': keep-alive\n\n'), 15_000);
-          thread.listeners.add(listener);
-          write(': connected\n\n');
-          signal.addEventListener('abort', () => {
+          const end = () => {
             clearInterval(keepAlive);
             thread.listeners.delete(listener);
             resolve();
-          });
+          };
+          const listener = (event: ThreadEvent) => {
+            write(`data: ${JSON.stringify(event)}\n\n`);
+            if (world.streamFrameLimit > 0 && ++frames >= world.streamFrameLimit) end();
+          };
+          thread.listeners.add(listener);
+          write(': connected\n\n');
+          signal.addEventListener('abort', end);
         }),
     };
   });

@@ -54,6 +54,8 @@ export class Ama2World {
   readonly threads = new Map<string, Thread>();
   readonly #byFingerprint = new Map<string, Thread>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** End every event stream after this many frames (tests of reconnect and resume); 0 = never. */
+  streamFrameLimit = 0;
 
   constructor(private readonly replyDelayMs: number) {}
 

@@ -206,3 +206,38 @@ describe('cancellation', () => {
     expect(sandbox.emulators.ama2.openStreams()).toBe(0);
   });
 });
+
+describe('the event stream reconnects and resumes', () => {
+  it('when the server ends the stream after every event, a subscription still sees each new event exactly once', async () => {
+    sandbox.worlds.ama2.streamFrameLimit = 1;
+    const { ResourceUpdatedNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
+    const created = await conn.call('ama2_create_thread', { target_user_ids: [SANDBOX_USERS[2]!.id] });
+    const thread = (created.structuredContent as { thread_id: string }).thread_id;
+    const uri = `ama2://threads/${thread}`;
+    const updates: string[] = [];
+    conn.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      if (n.params.uri === uri) updates.push(n.params.uri);
+    });
+    try {
+      await conn.client.subscribeResource({ uri });
+      await sleep(100);
+      const streamsBefore = requests().filter((r) => r.path.endsWith('/events/stream')).length;
+      // Each send commits the agent's message and, 50 ms later, the user's reply: 6 events.
+      for (let i = 0; i < 3; i++) {
+        await conn.call('ama2_send_message', { thread_id: thread, content: `resume check ${i}` });
+        await sleep(150);
+      }
+      const deadline = Date.now() + 5000;
+      while (updates.length < 6 && Date.now() < deadline) await sleep(50);
+      await sleep(300);
+      expect(updates).toHaveLength(6);
+      // It reconnected after the stream ended (more than one stream was opened).
+      expect(
+        requests().filter((r) => r.path.endsWith('/events/stream')).length - streamsBefore,
+      ).toBeGreaterThanOrEqual(2);
+    } finally {
+      await conn.client.unsubscribeResource({ uri });
+      sandbox.worlds.ama2.streamFrameLimit = 0;
+    }
+  });
+});
