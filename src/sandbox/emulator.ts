@@ -284,7 +284,10 @@ export class Emulator {
     }
 
     const controller = new AbortController();
-    res.once('close', () => controller.abort());
+    // Only a client that goes away before the answer is complete aborts the handler.
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
     const request: EmulatorRequest = {
       method,
       path: safeDecode(rawPath),
