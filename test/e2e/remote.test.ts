@@ -258,3 +258,74 @@ describe('OAuth resource-server mode', () => {
     });
   }, 20_000);
 });
+
+describe('resumable streams', () => {
+  it('a GET with Last-Event-ID replays what the stream sent after that event', async () => {
+    proc = await startHttpCli(['--sandbox']);
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const init = await fetch(proc.url, { method: 'POST', headers, body: initBody });
+    const session = init.headers.get('mcp-session-id')!;
+    await init.text();
+    const withSession = { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' };
+    await (
+      await fetch(proc.url, {
+        method: 'POST',
+        headers: withSession,
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+      })
+    ).text();
+    const created = await (
+      await fetch(proc.url, {
+        method: 'POST',
+        headers: withSession,
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 6,
+          method: 'tools/call',
+          params: { name: 'ama2_create_thread', arguments: { target_user_ids: [SANDBOX_USERS[0]!.id] } },
+        }),
+      })
+    ).text();
+    const threadId = /\\"thread_id\\":\\"([^\\"]+)/.exec(created)?.[1];
+    expect(threadId).toBeDefined();
+    // A wait on a quiet thread sends progress notifications (every second), then its result.
+    const call = await fetch(proc.url, {
+      method: 'POST',
+      headers: withSession,
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: {
+          name: 'ama2_wait_for_events',
+          arguments: { thread_id: threadId, after_seq: 0, timeout_seconds: 3 },
+          _meta: { progressToken: 'p1' },
+        },
+      }),
+    });
+    const sse = await call.text();
+    const ids = [...sse.matchAll(/^id: (.+)$/gm)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    expect(sse).toContain('notifications/progress');
+    // Resume after the first event: the rest of that stream comes again.
+    const replay = await fetch(proc.url, {
+      headers: { ...withSession, accept: 'text/event-stream', 'last-event-id': ids[0]! },
+    });
+    const reader = replay.body!.getReader();
+    let text = '';
+    const deadline = Date.now() + 3000;
+    while (!text.includes('"id":7') && Date.now() < deadline) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<{ done: true; value: undefined }>((r) =>
+          setTimeout(() => r({ done: true, value: undefined }), 500),
+        ),
+      ]);
+      if (chunk.value) text += new TextDecoder().decode(chunk.value);
+    }
+    await reader.cancel();
+    expect(replay.status).toBe(200);
+    expect(text).toContain('"id":7');
+    expect(text).not.toContain(`id: ${ids[0]}\n`);
+  }, 15_000);
+});
