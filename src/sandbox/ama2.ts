@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import { registerAma2Routes } from './ama2-routes.js';
 import { Ama2World } from './ama2-state.js';
 import { AMA2_SANDBOX_LIMITED_TOKEN, AMA2_SANDBOX_TOKEN, AMA2_SANDBOX_USER_TOKEN } from './credentials.js';
-import { Emulator } from './emulator.js';
+import { createEmulator, type Emulator } from './emulator.js';
 import type { FaultOptions } from './faults.js';
 
 export interface Ama2EmulatorOptions {
@@ -31,7 +31,7 @@ export function createAma2Emulator(options: Ama2EmulatorOptions = {}): {
   world: Ama2World;
 } {
   const world = new Ama2World(options.replyDelayMs ?? 150);
-  const emulator = new Emulator({
+  const emulator = createEmulator({
     platform: 'ama2',
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import { AmigoWorld, type ConversationState } from './amigo-world.js';
 import { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } from './credentials.js';
-import { Emulator, type EmulatorRequest, type EmulatorResponse, type JsonResponse } from './emulator.js';
+import {
+  createEmulator,
+  type Emulator,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type JsonResponse,
+} from './emulator.js';
 import type { FaultOptions } from './faults.js';
 
 export interface AmigoEmulatorOptions {
@@ -65,7 +71,7 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
   world: AmigoWorld;
 } {
   const world = new AmigoWorld(AMIGO_SANDBOX_WORKSPACE_ID, options.turnDelayMs ?? 30);
-  const emulator = new Emulator({
+  const emulator = createEmulator({
     platform: 'amigo',
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.logger ? { logger: options.logger } : {}),

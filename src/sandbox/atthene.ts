@@ -8,7 +8,7 @@ import {
   validateConfig,
 } from './atthene-state.js';
 import { ATTHENE_EXPIRED_KEY, ATTHENE_SANDBOX_API_KEY } from './credentials.js';
-import { Emulator, type EmulatorRequest, type EmulatorResponse } from './emulator.js';
+import { createEmulator, type Emulator, type EmulatorRequest, type EmulatorResponse } from './emulator.js';
 import type { FaultOptions } from './faults.js';
 
 export interface AttheneEmulatorOptions {
@@ -148,7 +148,7 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
   world: AttheneWorld;
 } {
   const world = new AttheneWorld(options.executeDelayMs ?? 100);
-  const emulator = new Emulator({
+  const emulator = createEmulator({
     platform: 'atthene',
     redirectToSlash: true,
     ...(options.faults ? { faults: options.faults } : {}),

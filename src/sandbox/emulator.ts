@@ -143,8 +143,13 @@ export class Emulator {
   async close(): Promise<void> {
     for (const stream of this.#streams) stream.abort();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // The server reports closed before its destroyed sockets emit 'close' (and `socket.closed` turns
+    // true before that event too); a socket leaves the set only on 'close', so wait for each one.
+    const socketsClosed = [...this.#sockets].map(
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
     for (const socket of this.#sockets) socket.destroy();
-    await closed;
+    await Promise.all([closed, ...socketsClosed]);
   }
 
   #match(
@@ -199,24 +204,52 @@ export class Emulator {
     }
   }
 
-  async #readBody(req: IncomingMessage): Promise<string | undefined> {
+  /**
+   * The body as text; `too_large` past the cap (the rest is drained unread so the client can see the
+   * 413), `gone` when the client disconnected before sending all of it.
+   */
+  #readBody(req: IncomingMessage): Promise<string | 'too_large' | 'gone'> {
     const limit = this.options.maxBodyBytes ?? 1024 * 1024;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > limit) return undefined;
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= limit) {
+          chunks.push(chunk);
+          return;
+        }
+        req.off('data', onData);
+        req.resume();
+        resolve('too_large');
+      };
+      req.on('data', onData);
+      req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      // After 'end' these are no-ops: a promise settles once.
+      req.once('error', () => resolve('gone'));
+      req.once('close', () => resolve(req.complete ? Buffer.concat(chunks).toString('utf8') : 'gone'));
+    });
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A handler failure is answered inside; anything that escapes must not take the process down.
+    try {
+      await this.#serve(req, res);
+    } catch (error) {
+      this.options.logger?.error({ err: error, path: req.url }, 'sandbox request failed');
+      if (!res.headersSent) this.#error(res, 500, 'server_error', 'Internal sandbox error');
+      else res.destroy();
+    }
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? '/';
     const url = new URL(rawUrl, 'http://sandbox');
     const rawPath = rawUrl.split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
-    const bodyText = await this.#readBody(req);
+    const body = await this.#readBody(req);
+    if (body === 'gone') return;
+    const bodyText = body === 'too_large' ? undefined : body;
     const query: Record<string, string[]> = {};
     for (const [key, value] of url.searchParams) {
       query[key] = [...(query[key] ?? []), value];
@@ -246,7 +279,10 @@ export class Emulator {
       const sent = this.#sentJson.get(res);
       record.response = { status: res.statusCode, ...(sent === undefined ? {} : { json: sent }) };
     });
-    if (bodyText === undefined) return this.#error(res, 413, 'too_large', 'Request body too large');
+    if (bodyText === undefined) {
+      // Close afterwards: the unread rest of the body must not be parsed as a next request.
+      return this.#error(res, 413, 'too_large', 'Request body too large', { connection: 'close' });
+    }
 
     const { route, params, pathMatched } = this.#match(method, rawPath);
     const isHealth = /\/health\/?$/.test(rawPath);
@@ -328,6 +364,11 @@ export class Emulator {
       if (!res.destroyed) res.end();
     }
   }
+}
+
+/** Builds an emulator; each platform passes its own error shape and authentication. */
+export function createEmulator(options: EmulatorOptions): Emulator {
+  return new Emulator(options);
 }
 
 function safeDecode(path: string): string {

@@ -1,10 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATTHENE_EXPIRED_KEY } from '../../src/sandbox/credentials.js';
-import { Emulator } from '../../src/sandbox/emulator.js';
-import { FaultInjector, formatFaults, parseFaults } from '../../src/sandbox/faults.js';
+import {
+  AMA2_SANDBOX_TOKEN,
+  AMIGO_SANDBOX_API_KEY,
+  AMIGO_SANDBOX_WORKSPACE_ID,
+  ATTHENE_EXPIRED_KEY,
+  ATTHENE_SANDBOX_API_KEY,
+} from '../../src/sandbox/credentials.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+
+// The foundation every platform emulator shares: health, auth failures and their shapes, 404s,
+// Django's trailing slash, Amigo's workspace binding, recording, and a clean shutdown.
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const OTHER_WORKSPACE = '11111111-2222-4333-8444-555555555555';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -14,181 +23,229 @@ afterAll(async () => {
   await sandbox?.close();
 });
 beforeEach(() => {
-  for (const e of Object.values(sandbox.emulators)) {
-    e.setFaults(undefined);
-    e.clearRequests();
+  for (const emulator of Object.values(sandbox.emulators)) {
+    emulator.setFaults(undefined);
+    emulator.clearRequests();
   }
 });
 
-async function get(url: string, headers: Record<string, string> = {}) {
-  const res = await request(url, { headers });
-  const text = await res.body.text();
-  return {
-    status: res.statusCode,
-    headers: res.headers,
-    body: text ? (JSON.parse(text) as unknown) : undefined,
-  };
+async function call(url: string, init: RequestInit = {}) {
+  const res = await fetch(url, { redirect: 'manual', ...init });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
+const ama2Auth = (token = sandbox.ama2.token) => ({ headers: { authorization: `Bearer ${token}` } });
+const amigoAuth = (key = sandbox.amigo.apiKey) => ({ headers: { authorization: `Bearer ${key}` } });
+const attheneAuth = (key = sandbox.atthene.apiKey) => ({ headers: { 'x-api-key': key } });
 
-describe('sandbox emulators', () => {
-  it('each serves a public health route', async () => {
-    expect((await get(`${sandbox.ama2.baseUrl}/health`)).body).toMatchObject({
-      status: 'ok',
-      service: 'backend-go',
+describe('startSandbox', () => {
+  it('hands out loopback URLs and fixed, clearly fictional credentials', () => {
+    expect(sandbox.ama2).toEqual({
+      baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      token: AMA2_SANDBOX_TOKEN,
+      userToken: expect.any(String),
     });
-    expect((await get(`${sandbox.amigo.baseUrl}/health`)).status).toBe(200);
-    expect((await get(`${sandbox.atthene.baseUrl}/health/`)).status).toBe(200);
-  });
-
-  it("refuse bad credentials in each platform's own error shape", async () => {
-    expect(await get(`${sandbox.ama2.baseUrl}/api/v1/chat/threads/x/events`)).toMatchObject({
-      status: 401,
-      body: { code: 'UNAUTHORIZED' },
+    expect(sandbox.ama2.token).toMatch(/^ama_eat_sandbox_/);
+    expect(sandbox.amigo).toEqual({
+      baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      apiKey: AMIGO_SANDBOX_API_KEY,
+      workspaceId: AMIGO_SANDBOX_WORKSPACE_ID,
     });
-    expect(await get(`${sandbox.amigo.baseUrl}/v1/auth/me`, { authorization: 'Bearer nope' })).toMatchObject({
-      status: 401,
-      body: { detail: expect.any(String) },
+    expect(sandbox.amigo.workspaceId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(sandbox.atthene).toEqual({
+      baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/),
+      apiKey: ATTHENE_SANDBOX_API_KEY,
     });
-    expect(await get(`${sandbox.atthene.baseUrl}/agent/`)).toMatchObject({
-      status: 401,
-      body: {
-        error: { type: 'authentication_error', message: 'Invalid or missing authentication credentials' },
-      },
-    });
-    expect(
-      await get(`${sandbox.atthene.baseUrl}/agent/`, { 'x-api-key': ATTHENE_EXPIRED_KEY }),
-    ).toMatchObject({
-      status: 401,
-      body: { error: { message: 'API key has expired' } },
-    });
+    const ports = [sandbox.ama2.baseUrl, sandbox.amigo.baseUrl, sandbox.atthene.baseUrl].map(
+      (u) => new URL(u).port,
+    );
+    expect(new Set(ports).size).toBe(3);
   });
 
-  it('Atthene redirects a path without its trailing slash, as Django does', async () => {
-    const res = await request(`${sandbox.atthene.baseUrl}/agent?x=1`, {
-      headers: { 'x-api-key': sandbox.atthene.apiKey },
-    });
-    await res.body.dump();
-    expect(res.statusCode).toBe(301);
-    expect(res.headers.location).toBe('/api/v1/agent/?x=1');
-  });
-
-  it('records what each request carried', async () => {
-    await request(`${sandbox.ama2.baseUrl}/api/v1/chat/threads?x=1&x=2`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${sandbox.ama2.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ target_user_ids: [] }),
-    }).then((r) => r.body.dump());
-    const [recorded] = sandbox.emulators.ama2.requests;
-    expect(recorded).toMatchObject({
-      method: 'POST',
-      path: '/api/v1/chat/threads',
-      rawPath: '/api/v1/chat/threads?x=1&x=2',
-      query: { x: ['1', '2'] },
-      json: { target_user_ids: [] },
-    });
-    expect(recorded?.headers.authorization).toBe(`Bearer ${sandbox.ama2.token}`);
-  });
-});
-
-describe('fault injection', () => {
-  it('5xx=1 fails every request in the platform shape and the handler never runs', async () => {
-    sandbox.emulators.atthene.setFaults({ seed: 3, errorRate: 1 });
-    const handled = sandbox.emulators.atthene.stats.handled;
-    const res = await get(`${sandbox.atthene.baseUrl}/agent/`, { 'x-api-key': sandbox.atthene.apiKey });
-    expect([500, 503]).toContain(res.status);
-    expect(res.body).toMatchObject({ error: { type: 'server_error' } });
-    expect(sandbox.emulators.atthene.stats.handled).toBe(handled);
-  });
-
-  it('429=1 answers with Retry-After', async () => {
-    sandbox.emulators.amigo.setFaults({ rateLimitRate: 1, retryAfterSeconds: 2 });
-    const res = await get(`${sandbox.amigo.baseUrl}/v1/auth/me`, {
-      authorization: `Bearer ${sandbox.amigo.apiKey}`,
-    });
-    expect(res.status).toBe(429);
-    expect(res.headers['retry-after']).toBe('2');
-  });
-
-  it('drop=1 destroys the connection without an answer', async () => {
-    sandbox.emulators.amigo.setFaults({ dropRate: 1 });
-    await expect(request(`${sandbox.amigo.baseUrl}/v1/auth/me`)).rejects.toThrow();
-  });
-
-  it('health routes are exempt, and latency is applied', async () => {
-    sandbox.emulators.amigo.setFaults({ errorRate: 1, latencyMs: [150, 150] });
-    const started = performance.now();
-    const health = await get(`${sandbox.amigo.baseUrl}/health`);
-    expect(health.status).toBe(200);
-    sandbox.emulators.amigo.setFaults({ latencyMs: [150, 150] });
-    const t = performance.now();
-    await get(`${sandbox.amigo.baseUrl}/v1/auth/me`, { authorization: `Bearer ${sandbox.amigo.apiKey}` });
-    expect(performance.now() - t).toBeGreaterThanOrEqual(140);
-    expect(started).toBeGreaterThan(0);
-  });
-
-  it('the same seed gives the same decisions', () => {
-    const decisions = (seed: number) => {
-      const injector = new FaultInjector({
-        seed,
-        errorRate: 0.2,
-        rateLimitRate: 0.1,
-        dropRate: 0.05,
-        latencyMs: [0, 20],
-      });
-      return Array.from({ length: 200 }, () => injector.decide());
-    };
-    expect(decisions(42)).toEqual(decisions(42));
-    expect(decisions(42)).not.toEqual(decisions(43));
-    const kinds = decisions(42).map((d) => d.kind);
-    expect(kinds.filter((k) => k === 'error').length).toBeGreaterThan(20);
-    expect(kinds.filter((k) => k === 'none').length).toBeGreaterThan(100);
-  });
-
-  it('parses and formats specs, and names the bad key', () => {
-    const spec = 'seed=42,latency=5-50,5xx=0.2,429=0.1,retry-after=1,drop=0.05';
-    expect(parseFaults(spec)).toEqual({
-      seed: 42,
-      latencyMs: [5, 50],
-      errorRate: 0.2,
-      rateLimitRate: 0.1,
-      retryAfterSeconds: 1,
-      dropRate: 0.05,
-    });
-    expect(formatFaults(parseFaults(spec))).toBe(spec);
-    expect(() => parseFaults('5xx=2')).toThrow(/5xx must be a rate from 0 to 1/);
-    expect(() => parseFaults('lag=5')).toThrow(/unknown fault "lag"/);
-  });
-});
-
-describe('emulator framework', () => {
-  it('counts open connections and streams, and close() leaves none', async () => {
-    const emulator = new Emulator({ platform: 'ama2', errorBody: (_s, _c, message) => ({ message }) });
-    emulator.route('GET', '/stream', () => ({
-      status: 200,
-      headers: { 'content-type': 'text/event-stream' },
-      stream: (write, signal) =>
-        new Promise<void>((resolve) => {
-          write('data: hi\n\n');
-          signal.addEventListener('abort', () => resolve());
-        }),
-    }));
-    const origin = await emulator.listen();
-    const res = await request(`${origin}/stream`);
-    const reader = res.body[Symbol.asyncIterator]();
-    await reader.next();
-    expect(emulator.openStreams()).toBe(1);
-    expect(emulator.openConnections()).toBe(1);
-    res.body.destroy();
+  it('close() leaves no listening server, open socket or stream behind', async () => {
+    const tcpHandles = () =>
+      process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap').length;
+    const baseline = tcpHandles();
+    const own = await startSandbox();
+    expect(tcpHandles()).toBe(baseline + 3);
+    await Promise.all([
+      call(`${own.ama2.baseUrl}/health`),
+      call(`${own.amigo.baseUrl}/v1/auth/me`, amigoAuth(own.amigo.apiKey)),
+      call(`${own.atthene.baseUrl}/agent/`, attheneAuth(own.atthene.apiKey)),
+    ]);
+    await own.close();
+    for (const emulator of Object.values(own.emulators)) {
+      expect([emulator.openConnections(), emulator.openStreams()]).toEqual([0, 0]);
+    }
+    // The client side of the keep-alive sockets closes when it sees the server's reset.
     const deadline = Date.now() + 2000;
-    while (emulator.openStreams() > 0 && Date.now() < deadline) await sleep(10);
-    expect(emulator.openStreams()).toBe(0);
-    expect((await get(`${origin}/nope`)).status).toBe(404);
-    const wrongMethod = await request(`${origin}/stream`, { method: 'DELETE' });
-    await wrongMethod.body.dump();
-    expect(wrongMethod.statusCode).toBe(405);
-    await emulator.close();
-    const closeDeadline = Date.now() + 2000;
-    while (emulator.openConnections() > 0 && Date.now() < closeDeadline) await sleep(10);
-    expect(emulator.openConnections()).toBe(0);
+    while (tcpHandles() > baseline && Date.now() < deadline) await sleep(10);
+    expect(tcpHandles()).toBe(baseline);
+    await expect(fetch(`${own.ama2.baseUrl}/health`)).rejects.toThrow();
+  });
+});
+
+describe('health routes (public, no credentials)', () => {
+  it('AMA2 GET /health', async () => {
+    expect(await call(`${sandbox.ama2.baseUrl}/health`)).toMatchObject({
+      status: 200,
+      body: { status: 'ok', service: 'backend-go', version: 'sandbox' },
+    });
+  });
+  it('Amigo GET /health', async () => {
+    expect(await call(`${sandbox.amigo.baseUrl}/health`)).toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
+  });
+  it('Atthene GET /api/v1/health/', async () => {
+    expect(await call(`${sandbox.atthene.baseUrl}/health/`)).toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
+  });
+});
+
+describe('AMA2', () => {
+  const events = (thread: string) => `${sandbox.ama2.baseUrl}/api/v1/chat/threads/${thread}/events`;
+
+  it('refuses a missing or unknown bearer token with 401 UNAUTHORIZED', async () => {
+    for (const init of [
+      {},
+      ama2Auth('ama_eat_not_a_sandbox_token'),
+      { headers: { authorization: 'Basic x' } },
+    ]) {
+      expect(await call(events(NIL_UUID), init)).toEqual(
+        expect.objectContaining({ status: 401, body: { code: 'UNAUTHORIZED', message: expect.any(String) } }),
+      );
+    }
+  });
+
+  it('accepts the agent token and the user token; an unknown thread is 404 Thread not found', async () => {
+    for (const token of [sandbox.ama2.token, sandbox.ama2.userToken]) {
+      expect(await call(events(NIL_UUID), ama2Auth(token))).toMatchObject({
+        status: 404,
+        body: { code: 'NOT_FOUND', message: 'Thread not found' },
+      });
+    }
+  });
+
+  it('answers an unknown route 404 NOT_FOUND', async () => {
+    expect(await call(`${sandbox.ama2.baseUrl}/api/v1/nothing-here`, ama2Auth())).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND', message: expect.any(String) },
+    });
+  });
+});
+
+describe('Amigo', () => {
+  it('refuses a missing or invalid key with 401 {detail}', async () => {
+    for (const init of [{}, amigoAuth('amigo_sandbox_key_wrong')]) {
+      expect(await call(`${sandbox.amigo.baseUrl}/v1/auth/me`, init)).toMatchObject({
+        status: 401,
+        body: { detail: 'Invalid or expired API key' },
+      });
+    }
+  });
+
+  it('GET /v1/auth/me answers AuthInfoResponse (get-auth-info)', async () => {
+    const res = await call(`${sandbox.amigo.baseUrl}/v1/auth/me`, amigoAuth());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      key_id: expect.any(String),
+      name: 'Sandbox key',
+      workspace_id: sandbox.amigo.workspaceId,
+      expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/),
+      expires_in_seconds: expect.any(Number),
+    });
+    const { expires_at, expires_in_seconds } = res.body as { expires_at: string; expires_in_seconds: number };
+    expect(Number.isInteger(expires_in_seconds)).toBe(true);
+    expect(Math.abs(Date.parse(expires_at) - Date.now() - expires_in_seconds * 1000)).toBeLessThan(5000);
+  });
+
+  it("refuses another workspace's path with 403 {detail}", async () => {
+    const res = await call(`${sandbox.amigo.baseUrl}/v1/${OTHER_WORKSPACE}/agents`, amigoAuth());
+    expect(res).toMatchObject({ status: 403, body: { detail: expect.any(String) } });
+    const own = await call(`${sandbox.amigo.baseUrl}/v1/${sandbox.amigo.workspaceId}/agents`, amigoAuth());
+    expect(own.status).toBe(200);
+  });
+
+  it('answers an unknown route 404 {detail: "Not Found"}', async () => {
+    expect(await call(`${sandbox.amigo.baseUrl}/v1/nothing-here`, amigoAuth())).toMatchObject({
+      status: 404,
+      body: { detail: 'Not Found' },
+    });
+  });
+});
+
+describe('Atthene', () => {
+  it('refuses a missing or invalid x-api-key with 401 authentication_error', async () => {
+    for (const init of [{}, attheneAuth('atthene_sandbox_key_wrong')]) {
+      expect(await call(`${sandbox.atthene.baseUrl}/agent/`, init)).toMatchObject({
+        status: 401,
+        body: {
+          error: { type: 'authentication_error', message: 'Invalid or missing authentication credentials' },
+        },
+      });
+    }
+  });
+
+  it('refuses the expired sandbox key with "API key has expired"', async () => {
+    expect(await call(`${sandbox.atthene.baseUrl}/agent/`, attheneAuth(ATTHENE_EXPIRED_KEY))).toMatchObject({
+      status: 401,
+      body: { error: { type: 'authentication_error', message: 'API key has expired' } },
+    });
+  });
+
+  it('lists saved agents as a bare array', async () => {
+    const res = await call(`${sandbox.atthene.baseUrl}/agent/`, attheneAuth());
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.body)).toBe(true);
+  });
+
+  it('redirects a known path without its trailing slash with 301, as Django does', async () => {
+    for (const method of ['GET', 'POST']) {
+      const res = await call(`${sandbox.atthene.baseUrl}/agent?x=1`, { method, ...attheneAuth() });
+      expect(res.status).toBe(301);
+      expect(res.headers.get('location')).toBe('/api/v1/agent/?x=1');
+    }
+    expect((await call(`${sandbox.atthene.baseUrl}/health`)).headers.get('location')).toBe('/api/v1/health/');
+    // An unknown path is not redirected.
+    expect(await call(`${sandbox.atthene.baseUrl}/nothing-here`, attheneAuth())).toMatchObject({
+      status: 404,
+      body: { detail: 'Not found.' },
+    });
+  });
+});
+
+describe('recording', () => {
+  it('records what each request carried', async () => {
+    await call(`${sandbox.ama2.baseUrl}/api/v1/chat/threads/${NIL_UUID}/events?limit=5&limit=6`, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${sandbox.ama2.token}`, 'X-Trace': 'abc' },
+    });
+    await call(`${sandbox.atthene.baseUrl}/agent/validate/`, {
+      method: 'POST',
+      headers: { 'x-api-key': sandbox.atthene.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'probe' }),
+    });
+    const [read] = sandbox.emulators.ama2.requests;
+    expect(read).toMatchObject({
+      method: 'GET',
+      path: `/api/v1/chat/threads/${NIL_UUID}/events`,
+      rawPath: `/api/v1/chat/threads/${NIL_UUID}/events?limit=5&limit=6`,
+      query: { limit: ['5', '6'] },
+      bodyText: '',
+    });
+    expect(read?.headers.authorization).toBe(`Bearer ${sandbox.ama2.token}`);
+    expect(read?.headers['x-trace']).toBe('abc');
+    expect(sandbox.emulators.atthene.requests[0]).toMatchObject({
+      method: 'POST',
+      rawPath: '/api/v1/agent/validate/',
+      bodyText: '{"name":"probe"}',
+      json: { name: 'probe' },
+    });
   });
 });
