@@ -13,7 +13,7 @@ import { createClients } from '../dist/clients/index.js';
 import { PLATFORMS } from '../dist/config.js';
 import { startHttpServer } from '../dist/http.js';
 import { createLogger } from '../dist/log.js';
-import { startSandbox } from '../dist/sandbox/index.js';
+import { sandboxPlatformCredentials, startSandbox } from '../dist/sandbox/index.js';
 import { createServer } from '../dist/server.js';
 import { listTools, tokens } from '../dist/tools/reference.js';
 
@@ -39,15 +39,7 @@ const table = (title, head, rows) => {
 
 const log = createLogger({ level: 'silent' });
 const sandbox = await startSandbox({ ama2RateLimits: false, attheneExecuteDelayMs: 1, ama2ReplyDelayMs: 5 });
-const credentials = {
-  ama2: { baseUrl: sandbox.ama2.baseUrl, token: sandbox.ama2.token, userToken: sandbox.ama2.userToken },
-  amigo: {
-    baseUrl: sandbox.amigo.baseUrl,
-    apiKey: sandbox.amigo.apiKey,
-    workspaceId: sandbox.amigo.workspaceId,
-  },
-  atthene: { baseUrl: sandbox.atthene.baseUrl, apiKey: sandbox.atthene.apiKey },
-};
+const credentials = sandboxPlatformCredentials(sandbox);
 const clients = createClients(credentials);
 const makeServer = () =>
   createServer({ clients, log, toolsets: PLATFORMS, readOnly: false, maxResultChars: 20_000 });
@@ -223,7 +215,7 @@ await new Promise((resolve) => child.once('exit', resolve));
 const memory = JSON.parse(childOut);
 const server = spawn(process.execPath, ['dist/cli.js', '--sandbox', '--http', '--port', '0'], {
   stdio: ['ignore', 'ignore', 'pipe'],
-  env: { ...process.env, LOG_LEVEL: 'warn' },
+  env: { ...process.env, LOG_LEVEL: 'warn', MCP_MAX_SESSIONS: String(IDLE_SESSIONS + 10) },
 });
 const url = await new Promise((resolve) => {
   let err = '';

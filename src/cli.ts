@@ -29,7 +29,7 @@ async function run(config: Config): Promise<void> {
 
   if (config.sandbox) {
     // Loaded only when asked for: the emulators are not on the normal start-up path.
-    const { startSandbox } = await import('./sandbox/index.js');
+    const { startSandbox, sandboxPlatformCredentials } = await import('./sandbox/index.js');
     const { parseFaults } = await import('./sandbox/faults.js');
     let faults: ReturnType<typeof parseFaults> | undefined;
     try {
@@ -45,18 +45,9 @@ async function run(config: Config): Promise<void> {
       logger: log.child({ component: 'sandbox' }),
     });
     cleanups.push(() => sandbox.close());
-    config.credentials = {
-      ama2: { baseUrl: sandbox.ama2.baseUrl, token: sandbox.ama2.token, userToken: sandbox.ama2.userToken },
-      amigo: {
-        baseUrl: sandbox.amigo.baseUrl,
-        apiKey: sandbox.amigo.apiKey,
-        workspaceId: sandbox.amigo.workspaceId,
-      },
-      atthene: { baseUrl: sandbox.atthene.baseUrl, apiKey: sandbox.atthene.apiKey },
-    };
+    config.credentials = sandboxPlatformCredentials(sandbox);
   }
 
-  const serverCredentials = config.credentials;
   const clientOptions = { logger: log.child({ component: 'http-client' }) };
   const clients = createClients(config.credentials, clientOptions);
   cleanups.push(() => closeClients(clients));
@@ -105,7 +96,7 @@ async function run(config: Config): Promise<void> {
     // A session that brings credential headers gets clients of its own, used by it alone; one
     // that brings none shares the server's.
     const makeSession = async (req: IncomingMessage) => {
-      const own = credentialsFromHeaders(req.headers, serverCredentials);
+      const own = credentialsFromHeaders(req.headers, config.credentials);
       const sessionClients = own ? createClients(own, clientOptions) : clients;
       const server = makeServer(sessionClients);
       return {

@@ -1,3 +1,4 @@
+import type { PlatformCredentials } from '../config.js';
 import type { Logger } from '../log.js';
 import { createAma2Emulator } from './ama2.js';
 import type { Ama2World } from './ama2-state.js';
@@ -19,6 +20,19 @@ export interface SandboxCredentials {
   ama2: { baseUrl: string; token: string; userToken: string };
   amigo: { baseUrl: string; apiKey: string; workspaceId: string };
   atthene: { baseUrl: string; apiKey: string };
+}
+
+/** The sandbox's URLs and keys as the clients take them (all three platforms). */
+export function sandboxPlatformCredentials(sandbox: SandboxCredentials): PlatformCredentials {
+  return {
+    ama2: { baseUrl: sandbox.ama2.baseUrl, token: sandbox.ama2.token, userToken: sandbox.ama2.userToken },
+    amigo: {
+      baseUrl: sandbox.amigo.baseUrl,
+      apiKey: sandbox.amigo.apiKey,
+      workspaceId: sandbox.amigo.workspaceId,
+    },
+    atthene: { baseUrl: sandbox.atthene.baseUrl, apiKey: sandbox.atthene.apiKey },
+  };
 }
 
 export interface Sandbox extends SandboxCredentials {

@@ -7,7 +7,7 @@ import { PLATFORMS, type Platform, type PlatformCredentials } from '../../src/co
 import { createLogger } from '../../src/log.js';
 import type { ResourceDefinition } from '../../src/resources/define.js';
 import type { FaultOptions } from '../../src/sandbox/faults.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { type Sandbox, sandboxPlatformCredentials, startSandbox } from '../../src/sandbox/index.js';
 import { createServer } from '../../src/server.js';
 import type { ToolDefinition } from '../../src/tools/registry.js';
 
@@ -31,15 +31,7 @@ export function sandboxCredentials(
   sandbox: Sandbox,
   only: readonly Platform[] = PLATFORMS,
 ): PlatformCredentials {
-  const all: PlatformCredentials = {
-    ama2: { baseUrl: sandbox.ama2.baseUrl, token: sandbox.ama2.token, userToken: sandbox.ama2.userToken },
-    amigo: {
-      baseUrl: sandbox.amigo.baseUrl,
-      apiKey: sandbox.amigo.apiKey,
-      workspaceId: sandbox.amigo.workspaceId,
-    },
-    atthene: { baseUrl: sandbox.atthene.baseUrl, apiKey: sandbox.atthene.apiKey },
-  };
+  const all = sandboxPlatformCredentials(sandbox);
   return Object.fromEntries(only.map((p) => [p, all[p]]));
 }
 
