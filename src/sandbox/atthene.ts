@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
+import { parseYaml } from '../yaml.js';
 import {
   AttheneWorld,
   type FieldProblem,
@@ -58,9 +59,8 @@ function textOf(content: unknown): string {
 async function configFrom(req: EmulatorRequest): Promise<Record<string, unknown> | string> {
   const type = req.headers['content-type'] ?? '';
   if (/yaml/.test(type)) {
-    const { parse } = await import('yaml');
     try {
-      const parsed: unknown = parse(req.bodyText);
+      const parsed: unknown = await parseYaml(req.bodyText);
       return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
         ? (parsed as Record<string, unknown>)
         : 'YAML must describe a mapping';

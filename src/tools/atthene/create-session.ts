@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseYaml } from '../../yaml.js';
 import { ToolInputError } from '../errors.js';
 import { isUuid } from '../params.js';
 import { defineTool } from '../registry.js';
@@ -61,9 +62,7 @@ export default defineTool({
     const source = given[0]!;
     if (input.yaml !== undefined) {
       try {
-        // Loaded only when YAML is given: it is not on the start-up path.
-        const { parse } = await import('yaml');
-        const parsed: unknown = parse(input.yaml);
+        const parsed: unknown = await parseYaml(input.yaml);
         if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
           throw new Error('it must describe a mapping (name: ..., agents: ...)');
       } catch (error) {
