@@ -13,7 +13,7 @@ import { CLI, cliEnv, startHttpCli } from '../helpers/cli.js';
 // test at the end fails when the server lists something these tables do not exercise.
 //
 // Assertions read structuredContent (stable), not text (fenced and worded by other code).
-// The three tables below (TOOL_STEPS, TEMPLATE_READS, PROMPT_ARGS) are the one place to edit.
+// The three tables below (TOOL_STEPS, TEMPLATE_READS, PROMPT_GETS) are the one place to edit.
 
 type Json = Record<string, unknown>;
 
@@ -503,12 +503,23 @@ const TEMPLATE_READS: Record<string, TemplateRead> = {
   },
 };
 
+interface PromptGet {
+  args(saved: Saved): Record<string, string>;
+  /** A resource the prompt must embed. */
+  embeds?(saved: Saved): string;
+}
+
 /** By prompt name. */
-const PROMPT_ARGS: Record<string, (saved: Saved) => Record<string, string>> = {
-  converse_with_ama2_thread: (s) => ({ goal: 'smoke: say hello', thread_id: s.get('thread_id') }),
-  test_amigo_service: (s) => ({ scenario: 'smoke: book a check-up', service_id: s.get('service_id') }),
-  run_atthene_agent: (s) => ({ task: 'smoke: say hello', agent_key: s.get('agent_key') }),
-  summarize_conversation: (s) => ({ uri: `ama2://threads/${s.get('thread_id')}` }),
+const PROMPT_GETS: Record<string, PromptGet> = {
+  converse_with_ama2_thread: { args: (s) => ({ goal: 'smoke: say hello', thread_id: s.get('thread_id') }) },
+  test_amigo_service: {
+    args: (s) => ({ scenario: 'smoke: book a check-up', service_id: s.get('service_id') }),
+  },
+  run_atthene_agent: { args: (s) => ({ task: 'smoke: say hello', agent_key: s.get('agent_key') }) },
+  summarize_conversation: {
+    args: (s) => ({ uri: `atthene://sessions/${s.get('session_id')}` }),
+    embeds: (s) => `atthene://sessions/${s.get('session_id')}`,
+  },
 };
 
 interface Connection {
@@ -573,8 +584,12 @@ describe.each(TRANSPORTS.map((t) => [t.name, t.connect] as const))(
       return conn.client;
     };
 
+    const transportErrors: string[] = [];
+
     beforeAll(async () => {
       conn = await connect();
+      // On stdio a non-JSON-RPC line on stdout lands here.
+      conn.client.onerror = (error) => transportErrors.push(error.message);
       // Listing tools first also makes the SDK client check each structuredContent against the
       // tool's outputSchema.
       const [tools, templates, prompts] = await Promise.all([
@@ -592,6 +607,14 @@ describe.each(TRANSPORTS.map((t) => [t.name, t.connect] as const))(
       await conn?.close();
     });
 
+    async function callTool(name: string, args: Json): Promise<CallToolResult> {
+      try {
+        return (await client().callTool({ name, arguments: args })) as CallToolResult;
+      } catch (error) {
+        throw new Error(`${name} failed: ${(error as Error).message}\nserver stderr: ${conn?.diagnostics()}`);
+      }
+    }
+
     it.each(
       TOOL_STEPS.map((step) => [step.label ? `${step.tool} (${step.label})` : step.tool, step] as const),
     )('tool %s', async (_title, step) => {
@@ -602,14 +625,6 @@ describe.each(TRANSPORTS.map((t) => [t.name, t.connect] as const))(
       expect(text.trim(), `${step.tool} has text content`).not.toBe('');
       step.check(object(result.structuredContent, `${step.tool} structuredContent`), saved);
     });
-
-    async function callTool(name: string, args: Json): Promise<CallToolResult> {
-      try {
-        return (await client().callTool({ name, arguments: args })) as CallToolResult;
-      } catch (error) {
-        throw new Error(`${name} failed: ${(error as Error).message}\nserver stderr: ${conn?.diagnostics()}`);
-      }
-    }
 
     it('reads every resource template with a real id, in each mime type it offers', async () => {
       for (const template of listed.templates) {
@@ -644,15 +659,23 @@ describe.each(TRANSPORTS.map((t) => [t.name, t.connect] as const))(
 
     it('gets every prompt with real arguments', async () => {
       for (const name of listed.prompts) {
-        const args = PROMPT_ARGS[name];
-        if (!args) continue; // Reported by the coverage test.
+        const get = PROMPT_GETS[name];
+        if (!get) continue; // Reported by the coverage test.
         called.prompts.add(name);
-        const { messages } = await client().getPrompt({ name, arguments: args(saved) });
+        const { messages } = await client().getPrompt({ name, arguments: get.args(saved) });
         expect(messages.length, name).toBeGreaterThan(0);
-        for (const message of messages) {
-          const { content } = message;
+        for (const { content } of messages) {
           const body = content.type === 'text' ? content.text : JSON.stringify(content);
           expect(body.trim(), name).not.toBe('');
+        }
+        if (get.embeds) {
+          const embedded = messages.flatMap(({ content }) =>
+            content.type === 'resource' ? [content.resource] : [],
+          );
+          expect(
+            embedded.map((r) => r.uri),
+            name,
+          ).toContain(get.embeds(saved));
         }
       }
     });
@@ -674,9 +697,9 @@ describe.each(TRANSPORTS.map((t) => [t.name, t.connect] as const))(
             listed.tools,
           ),
           staleTemplates: missing(Object.keys(TEMPLATE_READS), templateNames),
-          stalePrompts: missing(Object.keys(PROMPT_ARGS), listed.prompts),
+          stalePrompts: missing(Object.keys(PROMPT_GETS), listed.prompts),
         },
-        'add or remove entries in TOOL_STEPS / TEMPLATE_READS / PROMPT_ARGS in test/e2e/smoke.test.ts',
+        'add or remove entries in TOOL_STEPS / TEMPLATE_READS / PROMPT_GETS in test/e2e/smoke.test.ts',
       ).toEqual({
         toolsNeverCalled: [],
         templatesNeverRead: [],
@@ -687,6 +710,10 @@ describe.each(TRANSPORTS.map((t) => [t.name, t.connect] as const))(
       });
       // Issue #12 A names 44 tools; fewer means the listing itself broke.
       expect(listed.tools.length).toBeGreaterThanOrEqual(44);
+    });
+
+    it('saw no transport or protocol error', () => {
+      expect(transportErrors).toEqual([]);
     });
   },
 );
