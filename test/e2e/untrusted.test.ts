@@ -97,13 +97,29 @@ describe('untrusted fences hold against text that closes them (built CLI, stdio,
     expect(textOf(got)).toMatch(/"system_config":"<untrusted-[0-9a-f]+>\{/);
   });
 
+  it('resources/list: a session titled with the injected agent name', async () => {
+    const created = await call('atthene_create_agent', {
+      system_config: { name: `${injection} 2`, agent_type: 'llm_agent', system_prompt: 'Be brief.' },
+    });
+    const agentId = (created.structuredContent as { agent: { id: string } }).agent.id;
+    const session = await call('atthene_create_session', { agent_id: agentId });
+    const uri = (session.structuredContent as { resource_uri: string }).resource_uri;
+    const listed = (await proc.rpc('resources/list')) as { result: { resources: Array<{ uri: string }> } };
+    const entry = listed.result.resources.find((r) => r.uri === uri);
+    expect(JSON.stringify(entry)).toContain('SYSTEM:');
+    expectContained(JSON.stringify(entry));
+  });
+
   it('the thread resource: markdown transcript and JSON', async () => {
     const read = (await proc.rpc('resources/read', { uri: `ama2://threads/${threadId}` })) as {
       result: { contents: Array<{ mimeType: string; text: string }> };
     };
     const markdown = read.result.contents.find((c) => c.mimeType === 'text/markdown')!.text;
     expectContained(markdown);
-    expect(markdown.split('\n').filter((line) => line.includes('SYSTEM:'))).toHaveLength(1);
+    // The injected blank lines did not start a line of their own: SYSTEM: sits on message lines.
+    const lines = markdown.split('\n').filter((line) => line.includes('SYSTEM:'));
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const line of lines) expect(line).toMatch(/^- \S+ \*\*[^*]+\*\*: <untrusted-[0-9a-f]+>/);
     const json = read.result.contents.find((c) => c.mimeType === 'application/json')!.text;
     expectContained(json);
   });
