@@ -46,10 +46,15 @@ export default defineResource({
       budget,
       'read them with ama2_poll_events',
     );
-    return historyContents(uri, markdown, {
-      thread_id: threadId,
-      events: newestWithin(events.map(slim), budget),
-    });
+    return historyContents(
+      uri,
+      markdown,
+      {
+        thread_id: threadId,
+        events: newestWithin(events.map(slim), budget),
+      },
+      ['content', 'metadata'],
+    );
   },
   async watch({ thread_id: threadId = '' }, ctx, { signal, changed }) {
     const client = ctx.clients.ama2!;

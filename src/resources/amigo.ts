@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callUri, conversationUri, timelineUri } from '../tools/amigo/support.js';
+import { fenceUntrusted } from '../tools/untrusted.js';
 import { defineResource, type ResourceDefinition } from './define.js';
 import { historyContents, renderTranscript } from './transcript.js';
 
@@ -39,12 +40,19 @@ const conversation = defineResource({
       Math.floor(ctx.maxResultChars / 2),
       'read them with amigo_get_conversation',
     );
-    return historyContents(uri, markdown, {
-      id,
-      status: c.status,
-      turn_count: c.turn_count,
-      turns: turns.slice(turns.length - kept),
-    });
+    return historyContents(
+      uri,
+      markdown,
+      {
+        id,
+        status: c.status,
+        turn_count: c.turn_count,
+        turns: turns
+          .slice(turns.length - kept)
+          .map((t) => ({ role: t.role, text: t.text, timestamp: t.timestamp ?? undefined })),
+      },
+      ['text'],
+    );
   },
   async watch({ conversation_id: id = '' }, ctx, { signal, changed }) {
     const client = ctx.clients.amigo!;
@@ -108,7 +116,7 @@ const callTranscript = defineResource({
       Math.floor(ctx.maxResultChars / 2),
       'read them with amigo_get_call',
     );
-    return historyContents(uri, markdown, { call_id: id, turns: lines });
+    return historyContents(uri, markdown, { call_id: id, turns: lines }, ['text']);
   },
 });
 
@@ -124,7 +132,7 @@ const entityTimeline = defineResource({
     const page = await ctx.clients.amigo!.listEntities({ limit: LISTED }, ctx.signal);
     return page.entities.map((e) => ({
       uri: timelineUri(e.id),
-      name: `Timeline of ${e.display_name ?? e.id}`,
+      name: `Timeline of ${e.display_name ? fenceUntrusted(e.display_name) : e.id}`,
       mimeType: 'text/markdown',
     }));
   },
@@ -141,7 +149,14 @@ const entityTimeline = defineResource({
       Math.floor(ctx.maxResultChars / 2),
       'read them with amigo_get_entity_timeline',
     );
-    return historyContents(uri, markdown, { entity_id: id, total: page.total, events: page.events });
+    const events = page.events.map((e) => ({
+      id: e.id,
+      domain: e.domain,
+      event_type: e.event_type,
+      effective_at: e.effective_at ?? undefined,
+      data: e.data,
+    }));
+    return historyContents(uri, markdown, { entity_id: id, total: page.total, events }, ['data']);
   },
 });
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttheneMessage, contentText } from '../clients/atthene.js';
+import { fenceUntrusted } from '../tools/untrusted.js';
 import { defineResource } from './define.js';
 import { historyContents, newestWithin, renderTranscript } from './transcript.js';
 
@@ -21,7 +22,9 @@ export default defineResource({
     return sessions.slice(0, 100).map((s) => ({
       uri: `atthene://sessions/${s.session_id}`,
       name: `Atthene session ${s.session_id}`,
-      ...(typeof s.agent_config?.name === 'string' ? { title: `Session with ${s.agent_config.name}` } : {}),
+      ...(typeof s.agent_config?.name === 'string'
+        ? { title: `Session with ${fenceUntrusted(s.agent_config.name)}` }
+        : {}),
       mimeType: 'text/markdown',
     }));
   },
@@ -55,7 +58,9 @@ export default defineResource({
       lines.map(({ time, speaker, text }) => ({ timestamp: time, role: speaker, content: text })),
       budget,
     );
-    return historyContents(uri, markdown, { session_id: sessionId, total: messages.length, messages: json });
+    return historyContents(uri, markdown, { session_id: sessionId, total: messages.length, messages: json }, [
+      'content',
+    ]);
   },
   async watch({ session_id: sessionId = '' }, ctx, { signal, changed }) {
     const client = ctx.clients.atthene!;

@@ -1,4 +1,4 @@
-import { fenceUntrusted } from '../tools/untrusted.js';
+import { fenceUntrusted, inlineSafe, renderFenced } from '../tools/untrusted.js';
 
 export interface TranscriptLine {
   time?: string;
@@ -18,7 +18,7 @@ export function renderTranscript(
 ): { markdown: string; kept: number } {
   const rendered = lines.map(
     (line) =>
-      `- ${line.time ? `${line.time} ` : ''}**${line.speaker}**: ${fenceUntrusted(line.text.replace(/\r?\n/g, ' ⏎ '))}`,
+      `- ${line.time ? `${inlineSafe(line.time, 40)} ` : ''}**${inlineSafe(line.speaker, 100)}**: ${fenceUntrusted(line.text.replace(/\r?\n/g, ' ⏎ '))}`,
   );
   const head = `# ${title}\n\n`;
   let size = head.length;
@@ -41,12 +41,16 @@ export function newestWithin<T>(items: readonly T[], budget: number): T[] {
   return kept;
 }
 
-/** A history resource's two representations: the markdown transcript and the same history as JSON. */
-export function historyContents(uri: URL, markdown: string, json: unknown) {
+/**
+ * A history resource's two representations: the markdown transcript and the same history as JSON.
+ * A client that attaches the resource shows a model both, so the JSON fences the values under the
+ * `untrusted` keys as tool results do.
+ */
+export function historyContents(uri: URL, markdown: string, json: unknown, untrusted: readonly string[]) {
   return {
     contents: [
       { uri: uri.href, mimeType: 'text/markdown', text: markdown },
-      { uri: uri.href, mimeType: 'application/json', text: JSON.stringify(json) },
+      { uri: uri.href, mimeType: 'application/json', text: renderFenced(json, new Set(untrusted)) },
     ],
   };
 }

@@ -6,7 +6,7 @@ import type { Platform } from '../config.js';
 import { type Logger, scrubSecrets } from '../log.js';
 import type { RecentResources } from '../resources/recent.js';
 import { ToolInputError } from './errors.js';
-import { fenceUntrusted } from './untrusted.js';
+import { renderFenced } from './untrusted.js';
 
 export type ToolPlatform = Platform | 'core';
 
@@ -52,7 +52,12 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
   available?(clients: Clients): boolean;
   /** The sentence a 404 result ends with: which tool lists valid ids. */
   notFoundHint?: string;
-  /** Output keys whose string values are platform-authored text, fenced in the text a model reads. */
+  /**
+   * Output keys (at any depth) whose values platform users, agents or admins wrote: fenced in the
+   * text a model reads, a string as itself, an object or array as its JSON in one fence.
+   * test/tools/untrusted.test.ts fails on a free-text output field that is neither listed here nor
+   * allow-listed there as server-authored.
+   */
   untrusted?: readonly string[];
   /**
    * How to cut this tool's result at an item boundary when it exceeds the size budget: the list
@@ -157,12 +162,7 @@ export function prune(value: unknown): unknown {
   return value;
 }
 
-function render(value: unknown, untrusted: ReadonlySet<string>): string {
-  if (untrusted.size === 0) return JSON.stringify(value);
-  return JSON.stringify(value, (key, inner: unknown) =>
-    untrusted.has(key) && typeof inner === 'string' ? fenceUntrusted(inner) : inner,
-  );
-}
+const render = renderFenced;
 
 const outputSchemas = new WeakMap<ToolDefinition, z.ZodObject<Shape>>();
 function outputSchemaOf(tool: ToolDefinition): z.ZodObject<Shape> {

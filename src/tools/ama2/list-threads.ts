@@ -40,7 +40,7 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  untrusted: ['last_message_preview'],
+  untrusted: ['last_message_preview', 'participants'],
   paginate: { items: 'threads', resume: resumeAfter(NAME) },
   async run(input, ctx) {
     // The platform documents no paging for this list, so it is paged here.

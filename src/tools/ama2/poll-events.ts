@@ -46,7 +46,7 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
-  untrusted: ['content'],
+  untrusted: ['content', 'metadata'],
   paginate: {
     items: 'events',
     resume: (input, output, kept) =>

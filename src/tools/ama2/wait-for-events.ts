@@ -44,7 +44,7 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
-  untrusted: ['content'],
+  untrusted: ['content', 'metadata'],
   async run(input, ctx) {
     const client = ama2(ctx.clients);
     const started = Date.now();

@@ -28,6 +28,7 @@ export default defineTool({
     communication_patterns: z.array(z.string()).describe('How it speaks.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name', 'description', 'identity', 'background', 'behaviors', 'communication_patterns'],
   notFoundHint: NOT_FOUND.agent,
   async run(input, ctx) {
     const client = amigo(ctx.clients);

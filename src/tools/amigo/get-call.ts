@@ -35,7 +35,7 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   notFoundHint: NOT_FOUND.call,
-  untrusted: ['caller', 'agent'],
+  untrusted: ['transcript', 'key_moments', 'states_visited'],
   links: (out) => [
     { uri: callUri(out.call_id), name: `Amigo call ${out.call_id} transcript`, mimeType: 'text/markdown' },
   ],

@@ -35,6 +35,7 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['data'],
   notFoundHint: NOT_FOUND.entity,
   paginate: {
     items: 'events',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../registry.js';
+import { fenceUntrusted } from '../untrusted.js';
 import {
   amigo,
   entityIdParam,
@@ -29,13 +30,18 @@ export default defineTool({
       .describe('The entity.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['display_name', 'tags', 'email', 'external_ids', 'state'],
   notFoundHint: NOT_FOUND.entity,
   links: (out) => [
     { uri: timelineUri(out.entity.id), name: `Timeline of ${out.entity.id}`, mimeType: 'text/markdown' },
   ],
   async run(input, ctx) {
     const e = await amigo(ctx.clients).getEntity(input.entity_id, ctx.signal);
-    remember(ctx.recent, timelineUri(e.id), `Timeline of ${e.display_name ?? e.id}`);
+    remember(
+      ctx.recent,
+      timelineUri(e.id),
+      `Timeline of ${e.display_name ? fenceUntrusted(e.display_name) : e.id}`,
+    );
     return {
       entity: {
         ...summariseEntity(e),

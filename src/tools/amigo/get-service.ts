@@ -20,6 +20,7 @@ export default defineTool({
       .describe('The service.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name', 'agent_name', 'description', 'context_graph_name', 'tags', 'keyterms'],
   notFoundHint: NOT_FOUND.service,
   async run(input, ctx) {
     const s = await amigo(ctx.clients).getService(input.service_id, ctx.signal);

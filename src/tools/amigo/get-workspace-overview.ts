@@ -22,6 +22,7 @@ export default defineTool({
     degraded_sections: z.array(z.string()).describe('Sections that could not be computed.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['pipeline', 'data_quality', 'alerts'],
   async run(_input, ctx) {
     const cc = await amigo(ctx.clients).getCommandCenter(ctx.signal);
     return {

@@ -29,6 +29,7 @@ export default defineTool({
     duration_ms: z.number().optional().describe('Run time.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['result'],
   notFoundHint: NOT_FOUND.function,
   async run(input, ctx) {
     return amigo(ctx.clients).invokeFunction(

@@ -33,6 +33,7 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name', 'description'],
   paginate: {
     items: 'agents',
     resume: (input, _out, kept) =>

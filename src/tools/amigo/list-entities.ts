@@ -34,7 +34,7 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  untrusted: ['display_name'],
+  untrusted: ['display_name', 'tags'],
   paginate: {
     items: 'entities',
     resume: (input, _o, kept) =>

@@ -23,6 +23,7 @@ export default defineTool({
       .describe('Registered functions.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['description', 'when_to_use', 'input_schema'],
   async run(_input, ctx) {
     const { items } = await amigo(ctx.clients).listFunctions(ctx.signal);
     return {

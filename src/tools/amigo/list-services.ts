@@ -24,6 +24,7 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name', 'agent_name'],
   paginate: {
     items: 'services',
     resume: (input, _out, kept) =>

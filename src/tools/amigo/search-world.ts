@@ -16,6 +16,7 @@ export default defineTool({
   },
   output: { result: z.record(z.string(), z.unknown()).describe("The platform's search answer.") },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['result'],
   async run(input, ctx) {
     return {
       result: await amigo(ctx.clients).searchWorld(

@@ -49,7 +49,7 @@ export default defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   notFoundHint: `${NOT_FOUND.service} ${NOT_FOUND.conversation}`,
-  untrusted: ['greeting', 'text'],
+  untrusted: ['greeting', 'text', 'tool_calls'],
   links: (out) => [
     {
       uri: conversationUri(out.conversation_id),

@@ -18,6 +18,7 @@ export default defineTool({
     workspace_matches: z.boolean().describe('Whether it is the configured workspace.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name'],
   async run(_input, ctx) {
     const client = amigo(ctx.clients);
     const me = await client.getAuthInfo(ctx.signal);

@@ -10,6 +10,7 @@ export default defineTool({
   input: { system_config: configParam },
   output: { agent: agentSummary.describe('The saved agent.') },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  untrusted: ['name'],
   async run(input, ctx) {
     return { agent: summariseAgent(await atthene(ctx.clients).createAgent(input.system_config, ctx.signal)) };
   },

@@ -84,7 +84,7 @@ export default defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   notFoundHint: SESSION_NOT_FOUND,
-  untrusted: ['reply', 'content'],
+  untrusted: ['reply', 'content', 'tool_calls'],
   links: (out) => [
     { uri: sessionUri(out.session_id), name: `Atthene session ${out.session_id}`, mimeType: 'text/markdown' },
   ],

@@ -19,6 +19,7 @@ export default defineTool({
       .describe('The saved agent.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name', 'entry_point', 'system_config'],
   notFoundHint: AGENT_NOT_FOUND,
   async run(input, ctx) {
     const agent = await atthene(ctx.clients).getAgent(input.agent_id, ctx.signal);

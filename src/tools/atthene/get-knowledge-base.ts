@@ -36,6 +36,7 @@ export default defineTool({
       .describe('Latest processing status from the platform.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name', 'description', 'ingested_datasources', 'failed_datasources', 'processing_status'],
   notFoundHint:
     'No knowledge base has this id; agent configs list theirs under knowledge_bases (atthene_get_agent).',
   async run(input, ctx) {

@@ -28,6 +28,7 @@ export default defineTool({
       .describe('The session.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['agent_name', 'agent_config'],
   notFoundHint: SESSION_NOT_FOUND,
   async run(input, ctx) {
     const session = await atthene(ctx.clients).getSession(input.session_id, ctx.signal);

@@ -19,6 +19,7 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name'],
   paginate: { items: 'agents', resume: resumeAfter(NAME) },
   async run(input, ctx) {
     // The platform returns every agent at once (no paging documented); pages are cut here.

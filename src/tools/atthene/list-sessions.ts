@@ -19,6 +19,7 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['agent_name'],
   paginate: { items: 'sessions', resume: resumeAfter(NAME) },
   async run(input, ctx) {
     const all = await atthene(ctx.clients).listSessions(ctx.signal);

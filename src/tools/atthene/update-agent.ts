@@ -16,6 +16,7 @@ export default defineTool({
   },
   output: { agent: agentSummary.describe('The updated agent.') },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name'],
   notFoundHint: AGENT_NOT_FOUND,
   async run(input, ctx) {
     return {

@@ -22,6 +22,7 @@ export default defineTool({
       .describe('Problems to fix; empty when valid.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['message', 'errors'],
   async run(input, ctx) {
     const result = await atthene(ctx.clients).validateAgent(input.config, ctx.signal);
     return {
