@@ -457,7 +457,7 @@ export class AttheneClient {
       path: path`/runtime/${sessionId}/status/`,
       signal,
     });
-    return asSession(response.data, sessionId) as unknown as AttheneStatus;
+    return withId<AttheneStatus>(response.data, SESSION_ID, sessionId);
   }
 
   async getKnowledgeBase(id: string, signal?: AbortSignal): Promise<Record<string, unknown>> {

@@ -99,6 +99,8 @@ export class AttheneWorld {
   /** Which documented execute response shape the sandbox answers with. */
   executeShape: ExecuteShape = 'A';
   historyShape: HistoryShape = 'messages';
+  /** Which names ids go by in answers: the API reference's, or the alternatives other pages show. */
+  idNames: 'reference' | 'alternative' = 'reference';
   /** Largest page of the 'paginated' history shape (Django REST's max_limit). */
   historyMaxPage = 100;
   /** How long an execute keeps the session `processing`. */

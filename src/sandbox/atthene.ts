@@ -186,6 +186,27 @@ function historyBody(
   };
 }
 
+/**
+ * Ids under the names the world is set to: the API reference's (`session_id`; `id` for agents and
+ * knowledge bases) or the other names the documents show (`id` for a session as the quick-start
+ * reads it; `agent_id`, `knowledge_base_id`), so the sandbox exercises both (apis/atthene.md §2-§4).
+ */
+function idNames(world: AttheneWorld) {
+  const rename =
+    (from: string, to: string) =>
+    (object: object): Record<string, unknown> => {
+      const copy: Record<string, unknown> = { ...object };
+      if (world.idNames === 'reference' || !(from in copy)) return copy;
+      const { [from]: value, ...rest } = copy;
+      return { [to]: value, ...rest };
+    };
+  return {
+    session: rename('session_id', 'id'),
+    agent: rename('id', 'agent_id'),
+    knowledgeBase: rename('id', 'knowledge_base_id'),
+  };
+}
+
 /** The Atthene AMAS API (apis/atthene.md): x-api-key, Django trailing slashes, base /api/v1. */
 export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
   emulator: Emulator;
@@ -216,6 +237,7 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
   ) => emulator.route(method, `/api/v1${pattern}`, handler);
   const session = (req: EmulatorRequest) => world.sessions.get(req.params.session_id ?? '');
   const agent = (req: EmulatorRequest) => world.agents.get(req.params.agent_id ?? '');
+  const ids = idNames(world);
 
   emulator.route('GET', '/api/v1/health/', () => ({ status: 200, json: { status: 'ok' } }), { public: true });
 
@@ -248,16 +270,25 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
           : { valid: false, errors: problems },
     };
   });
-  api('GET', '/agent/', (req) => noQuery(req) ?? { status: 200, json: [...world.agents.values()] });
+  api(
+    'GET',
+    '/agent/',
+    (req) => noQuery(req) ?? { status: 200, json: [...world.agents.values()].map(ids.agent) },
+  );
   api('POST', '/agent/', (req) => {
     const problems = check(req.json, agentBody);
     if (problems.length > 0) return invalidRequest(problems);
     const config = (req.json as { system_config: Record<string, unknown> }).system_config;
-    return configProblems(config, 'Invalid system_config') ?? { status: 201, json: world.saveAgent(config) };
+    return (
+      configProblems(config, 'Invalid system_config') ?? {
+        status: 201,
+        json: ids.agent(world.saveAgent(config)),
+      }
+    );
   });
   api('GET', '/agent/:agent_id/', (req) => {
     const found = agent(req);
-    return noQuery(req) ?? (found ? { status: 200, json: found } : notFound());
+    return noQuery(req) ?? (found ? { status: 200, json: ids.agent(found) } : notFound());
   });
   // The platform replaces the saved system_config with the one sent: an update sends it whole (§2).
   api('PATCH', '/agent/:agent_id/', (req) => {
@@ -285,13 +316,17 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
     const created = world.openSession(config);
     return {
       status: 201,
-      json: { success: true, session_id: created.session_id, config_hash: created.config_hash },
+      json: ids.session({ success: true, session_id: created.session_id, config_hash: created.config_hash }),
     };
   });
   api(
     'GET',
     '/sessions/',
-    (req) => noQuery(req) ?? { status: 200, json: [...world.sessions.values()].map(sessionView) },
+    (req) =>
+      noQuery(req) ?? {
+        status: 200,
+        json: [...world.sessions.values()].map((s) => ids.session(sessionView(s))),
+      },
   );
   api('POST', '/sessions/from-agent/:agent_id/', (req) => {
     const found = agent(req);
@@ -301,12 +336,12 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
     const created = world.openSession(found.system_config, found);
     return {
       status: 201,
-      json: {
+      json: ids.session({
         success: true,
         session_id: created.session_id,
         agent_id: found.id,
         config_hash: created.config_hash,
-      },
+      }),
     };
   });
   api('GET', '/sessions/from-agent/', (req) => {
@@ -318,12 +353,16 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
     const created = world.openSession(found.system_config, found);
     return {
       status: 200,
-      json: { session_id: created.session_id, agent_key: found.agent_key, created_at: created.created_at },
+      json: ids.session({
+        session_id: created.session_id,
+        agent_key: found.agent_key,
+        created_at: created.created_at,
+      }),
     };
   });
   api('GET', '/sessions/:session_id/', (req) => {
     const found = session(req);
-    return noQuery(req) ?? (found ? { status: 200, json: sessionView(found) } : notFound());
+    return noQuery(req) ?? (found ? { status: 200, json: ids.session(sessionView(found)) } : notFound());
   });
   api('DELETE', '/sessions/:session_id/', (req) =>
     world.sessions.delete(req.params.session_id ?? '') ? { status: 204 } : notFound(),
@@ -370,21 +409,21 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
     return (
       noQuery(req) ?? {
         status: 200,
-        json: {
+        json: ids.session({
           session_id: found.session_id,
           status: found.processing ? 'processing' : 'active',
           message_count: found.messages.length,
           last_activity: found.last_activity,
           created_at: found.created_at,
           health: 'healthy',
-        },
+        }),
       }
     );
   });
 
   api('GET', '/knowledge-bases/:kb_id/', (req) => {
     const kb = world.knowledgeBases.get(req.params.kb_id ?? '');
-    return kb ? { status: 200, json: kb } : notFound();
+    return kb ? { status: 200, json: ids.knowledgeBase(kb) } : notFound();
   });
   api('GET', '/knowledge-bases/:kb_id/check_status/', (req) => {
     const kb = world.knowledgeBases.get(req.params.kb_id ?? '');

@@ -20,6 +20,7 @@ afterAll(async () => {
 beforeEach(() => {
   sandbox.worlds.atthene.historyShape = 'messages';
   sandbox.worlds.atthene.historyMaxPage = 100;
+  sandbox.worlds.atthene.idNames = 'reference';
 });
 
 const emulator = () => sandbox.emulators.atthene;
@@ -139,6 +140,46 @@ describe('the sandbox serves the other documented history shapes too', () => {
       }
     },
   );
+});
+
+describe('the sandbox also answers with the alternative id names the documents show', () => {
+  it('id for sessions, agent_id for agents, knowledge_base_id for knowledge bases: every tool still works', async () => {
+    sandbox.worlds.atthene.idNames = 'alternative';
+    const agents = (await cli.call('atthene_list_agents')).structuredContent as {
+      agents: Array<{ id: string }>;
+    };
+    const agentId = agents.agents[0]!.id;
+    expect(emulator().requests.at(-1)?.response?.json).toEqual(
+      expect.arrayContaining([expect.objectContaining({ agent_id: agentId })]),
+    );
+    expect((await cli.call('atthene_get_agent', { agent_id: agentId })).structuredContent).toMatchObject({
+      agent: { id: agentId },
+    });
+    const byId = await newSession({ agent_id: agentId });
+    expect(emulator().requests.at(-1)?.response?.json).toMatchObject({ id: byId });
+    const byKey = await newSession({ agent_key: 'support_agent' });
+    const inline = await newSession({ config: EXAMPLES[2]!.config });
+    const listed = (await cli.call('atthene_list_sessions', { limit: 100 })).structuredContent as {
+      sessions: Array<{ session_id: string }>;
+    };
+    expect(listed.sessions.map((x) => x.session_id)).toEqual(expect.arrayContaining([byId, byKey, inline]));
+    expect((await cli.call('atthene_get_session', { session_id: inline })).structuredContent).toMatchObject({
+      session: { session_id: inline },
+    });
+    expect((await cli.call('atthene_get_status', { session_id: byKey })).structuredContent).toMatchObject({
+      session_id: byKey,
+      status: 'active',
+    });
+    const kbId = [...sandbox.worlds.atthene.knowledgeBases.keys()][0]!;
+    expect(
+      (await cli.call('atthene_get_knowledge_base', { knowledge_base_id: kbId })).structuredContent,
+    ).toMatchObject({ knowledge_base: { id: kbId, name: 'Bakery handbook' } });
+    expect(
+      emulator().requests.some(
+        (r) => (r.response?.json as { knowledge_base_id?: string })?.knowledge_base_id === kbId,
+      ),
+    ).toBe(true);
+  });
 });
 
 describe('the emulator is strict: unknown, mistyped and missing fields get a 400 naming them', () => {
