@@ -16,7 +16,7 @@ export const sessionIdParam = pathIdParam('session_id', 'atthene_create_session 
 export const configParam = z
   .record(z.string(), z.unknown())
   .describe(
-    'Agent configuration: flat single agent {name, agent_type (llm_agent|react_agent|supervisor), system_prompt, llm_config, tools} or multi-agent {name, description, architecture, entry_point, agents[], edges[{from,to}]}.',
+    'Agent configuration: flat single agent {name, agent_type (llm_agent|react_agent|supervisor), system_prompt, llm_config, tools} or multi-agent {name, description, architecture, entry_point, agents[], edges[]}, each edge {from,to} or conditional {from, condition, condition_type (boolean|literal), routing {yes,no} or possible_outputs}.',
   );
 
 export const agentSummary = z.object({
