@@ -161,6 +161,11 @@ function record(data: unknown): Record<string, unknown> {
   return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
 }
 
+/** An answer the client cannot read safely: reported, never guessed at. */
+function unexpected(message: string, code = 'unexpected_response'): PlatformError {
+  return new PlatformError({ kind: 'server', platform: 'atthene', code, message });
+}
+
 /**
  * The one place an object's id is read: the API reference names it `session_id`, `agent_id` or
  * `knowledge_base_id` in some answers and `id` in others (the quick-start reads `data["id"]`, the
@@ -171,12 +176,9 @@ function withId<T>(data: unknown, keys: readonly string[], fallback?: string): T
   const object = record(data);
   const found = keys.map((k) => object[k]).find((v) => typeof v === 'string' || typeof v === 'number');
   if (found === undefined && fallback === undefined) {
-    throw new PlatformError({
-      kind: 'server',
-      platform: 'atthene',
-      code: 'unexpected_response',
-      message: `the platform's answer has no ${keys.join(' or ')} (it has: ${Object.keys(object).slice(0, 12).join(', ') || 'nothing'})`,
-    });
+    throw unexpected(
+      `the platform's answer has no ${keys.join(' or ')} (it has: ${Object.keys(object).slice(0, 12).join(', ') || 'nothing'})`,
+    );
   }
   return { ...object, [keys[0] as string]: String(found ?? fallback) } as T;
 }
@@ -398,7 +400,13 @@ export class AttheneClient {
     }
     const body = record(data);
     if (Array.isArray(body.results)) return this.#followPages(body, limit, offset, signal);
-    const messages = Array.isArray(body.messages) ? (body.messages as AttheneMessage[]) : [];
+    if (!Array.isArray(body.messages)) {
+      // Reading an unknown shape as "no messages" would hide the history: say so instead.
+      throw unexpected(
+        `the history came back in an unknown shape (keys: ${Object.keys(body).slice(0, 12).join(', ') || 'none'}); expected a list, {messages, total, has_more} or {count, next, results}`,
+      );
+    }
+    const messages = body.messages as AttheneMessage[];
     return {
       messages,
       total: typeof body.total === 'number' ? body.total : offset + messages.length,
@@ -441,12 +449,10 @@ export class AttheneClient {
       url = undefined;
     }
     if (!url || url.origin !== base.origin || !url.pathname.startsWith(`${prefix}/`)) {
-      throw new PlatformError({
-        kind: 'server',
-        platform: 'atthene',
-        code: 'foreign_next_link',
-        message: `the history's next link leaves ${base.origin}${prefix} (${link.slice(0, 200)}); it was not followed`,
-      });
+      throw unexpected(
+        `the history's next link leaves ${base.origin}${prefix} (${link.slice(0, 200)}); it was not followed`,
+        'foreign_next_link',
+      );
     }
     return `${url.pathname.slice(prefix.length)}${url.search}`;
   }

@@ -21,6 +21,7 @@ function history(session: string, query: URLSearchParams, origin: string) {
   const limit = Number(query.get('limit') ?? 50);
   const offset = Number(query.get('offset') ?? 0);
   if (session === 'session_array') return HISTORY;
+  if (session === 'session_odd') return { data: HISTORY };
   if (session === 'session_wrapper')
     return {
       messages: HISTORY.slice(offset, offset + limit),
@@ -154,6 +155,12 @@ describe('Atthene answers in every documented shape, through the built CLI', () 
       for (const word of ['one', 'two', 'three', 'four']) expect(markdown).toContain(word);
     },
   );
+
+  it('a history in an unknown shape is an error, never an empty history', async () => {
+    const result = await cli.call('atthene_get_messages', { session_id: 'session_odd' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/history came back in an unknown shape \(keys: data\)/);
+  });
 
   it("follows a page's next link only on the base URL's origin", async () => {
     const before = stub.requests.length;
