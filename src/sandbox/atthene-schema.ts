@@ -152,6 +152,7 @@ const configShape = shape({
   save_messages: bool,
   persistent_state: bool,
   entry_point: nonEmpty,
+  // "Capped by the environment, roughly 5-50" (§2): the platform caps a larger value, it does not refuse it.
   recursion_limit: positiveInt,
   agents: listOf(agent),
   tools: listOf(tool),

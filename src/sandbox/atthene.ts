@@ -304,8 +304,10 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
       }
     );
   });
-  api('DELETE', '/agent/:agent_id/', (req) =>
-    world.agents.delete(req.params.agent_id ?? '') ? { status: 204 } : notFound(),
+  api(
+    'DELETE',
+    '/agent/:agent_id/',
+    (req) => noQuery(req) ?? (world.agents.delete(req.params.agent_id ?? '') ? { status: 204 } : notFound()),
   );
 
   api('POST', '/sessions/', async (req) => {
@@ -364,8 +366,11 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
     const found = session(req);
     return noQuery(req) ?? (found ? { status: 200, json: ids.session(sessionView(found)) } : notFound());
   });
-  api('DELETE', '/sessions/:session_id/', (req) =>
-    world.sessions.delete(req.params.session_id ?? '') ? { status: 204 } : notFound(),
+  api(
+    'DELETE',
+    '/sessions/:session_id/',
+    (req) =>
+      noQuery(req) ?? (world.sessions.delete(req.params.session_id ?? '') ? { status: 204 } : notFound()),
   );
 
   api('POST', '/runtime/:session_id/execute/', async (req) => {
@@ -423,7 +428,7 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
 
   api('GET', '/knowledge-bases/:kb_id/', (req) => {
     const kb = world.knowledgeBases.get(req.params.kb_id ?? '');
-    return kb ? { status: 200, json: ids.knowledgeBase(kb) } : notFound();
+    return noQuery(req) ?? (kb ? { status: 200, json: ids.knowledgeBase(kb) } : notFound());
   });
   api('GET', '/knowledge-bases/:kb_id/check_status/', (req) => {
     const kb = world.knowledgeBases.get(req.params.kb_id ?? '');
