@@ -346,6 +346,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
     credentials.atthene = {
       baseUrl: e.ATTHENE_BASE_URL ?? DEFAULT_BASE_URLS.atthene,
       apiKey: e.ATTHENE_API_KEY,
+      executeTimeoutMs: e.ATTHENE_EXECUTE_TIMEOUT_SECONDS * 1000,
     };
   }
 

@@ -80,6 +80,8 @@ export interface ExecuteResult {
 }
 
 export const DEFAULT_EXECUTE_TIMEOUT_MS = 300_000;
+/** Pages of a Django REST history followed for one read. */
+const MAX_NEXT_PAGES = 20;
 
 /** Text of a message content that may be a string or content blocks. */
 export function contentText(content: unknown): string {
@@ -144,16 +146,48 @@ export function normaliseExecute(body: Record<string, unknown>): ExecuteResult {
 }
 
 /** Lists whose shape the docs do not show: a bare array, or an object holding one. */
-function listOf<T>(data: unknown, ...keys: string[]): T[] {
-  if (Array.isArray(data)) return data as T[];
+function listOf(data: unknown, ...keys: string[]): unknown[] {
+  if (Array.isArray(data)) return data;
   if (data && typeof data === 'object') {
     for (const key of keys) {
       const value = (data as Record<string, unknown>)[key];
-      if (Array.isArray(value)) return value as T[];
+      if (Array.isArray(value)) return value;
     }
   }
   return [];
 }
+
+function record(data: unknown): Record<string, unknown> {
+  return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+}
+
+/** An answer the client cannot read safely: reported, never guessed at. */
+function unexpected(message: string, code = 'unexpected_response'): PlatformError {
+  return new PlatformError({ kind: 'server', platform: 'atthene', code, message });
+}
+
+/**
+ * The one place an object's id is read: the API reference names it `session_id`, `agent_id` or
+ * `knowledge_base_id` in some answers and `id` in others (the quick-start reads `data["id"]`, the
+ * status example shows `"id": "session_123"`; apis/atthene.md §2-§4). Both are accepted; the
+ * normalised object carries the name the tools use.
+ */
+function withId<T>(data: unknown, keys: readonly string[], fallback?: string): T {
+  const object = record(data);
+  const found = keys.map((k) => object[k]).find((v) => typeof v === 'string' || typeof v === 'number');
+  if (found === undefined && fallback === undefined) {
+    throw unexpected(
+      `the platform's answer has no ${keys.join(' or ')} (it has: ${Object.keys(object).slice(0, 12).join(', ') || 'nothing'})`,
+    );
+  }
+  return { ...object, [keys[0] as string]: String(found ?? fallback) } as T;
+}
+
+const SESSION_ID = ['session_id', 'id'] as const;
+const AGENT_ID = ['id', 'agent_id'] as const;
+const KB_ID = ['id', 'knowledge_base_id'] as const;
+const asSession = (data: unknown, fallback?: string) => withId<AttheneSession>(data, SESSION_ID, fallback);
+const asAgent = (data: unknown, fallback?: string) => withId<AttheneAgent>(data, AGENT_ID, fallback);
 
 /** Atthene AMAS REST API (apis/atthene.md): `x-api-key`, every path with its trailing slash. */
 export class AttheneClient {
@@ -204,38 +238,36 @@ export class AttheneClient {
 
   /** GET /agent/: a bare array (no pagination documented). */
   async listAgents(signal?: AbortSignal): Promise<AttheneAgent[]> {
-    return listOf<AttheneAgent>(
-      (await this.http.request({ method: 'GET', path: '/agent/', signal })).data,
-      'results',
-      'agents',
-    );
+    const data = (await this.http.request({ method: 'GET', path: '/agent/', signal })).data;
+    return listOf(data, 'results', 'agents').map((a) => asAgent(a));
   }
 
   async getAgent(id: string, signal?: AbortSignal): Promise<AttheneAgent> {
-    return (await this.http.request<AttheneAgent>({ method: 'GET', path: path`/agent/${id}/`, signal })).data;
+    return asAgent((await this.http.request({ method: 'GET', path: path`/agent/${id}/`, signal })).data, id);
   }
 
   async createAgent(systemConfig: AttheneConfig, signal?: AbortSignal): Promise<AttheneAgent> {
-    return (
-      await this.http.request<AttheneAgent>({
-        method: 'POST',
-        path: '/agent/',
-        json: { system_config: systemConfig },
-        signal,
-      })
-    ).data;
+    const response = await this.http.request({
+      method: 'POST',
+      path: '/agent/',
+      json: { system_config: systemConfig },
+      signal,
+    });
+    return asAgent(response.data);
   }
 
-  /** PATCH /agent/{id}/ with a partial system_config. */
+  /**
+   * PATCH /agent/{id}/ with the WHOLE system_config: the platform replaces the saved config with
+   * what is sent (apis/atthene.md §2, update). Callers merge a partial change first.
+   */
   async updateAgent(id: string, systemConfig: AttheneConfig, signal?: AbortSignal): Promise<AttheneAgent> {
-    return (
-      await this.http.request<AttheneAgent>({
-        method: 'PATCH',
-        path: path`/agent/${id}/`,
-        json: { system_config: systemConfig },
-        signal,
-      })
-    ).data;
+    const response = await this.http.request({
+      method: 'PATCH',
+      path: path`/agent/${id}/`,
+      json: { system_config: systemConfig },
+      signal,
+    });
+    return asAgent(response.data, id);
   }
 
   async deleteAgent(id: string, signal?: AbortSignal): Promise<void> {
@@ -246,45 +278,42 @@ export class AttheneClient {
   async createSession(config: AttheneConfig | string, signal?: AbortSignal): Promise<AttheneSession> {
     const body =
       typeof config === 'string' ? { body: config, contentType: 'application/yaml' } : { json: config };
-    return (await this.http.request<AttheneSession>({ method: 'POST', path: '/sessions/', ...body, signal }))
-      .data;
+    return asSession((await this.http.request({ method: 'POST', path: '/sessions/', ...body, signal })).data);
   }
 
   /** POST /sessions/from-agent/{agent_id}/: a session on the saved agent's current configuration. */
   async createSessionFromAgent(agentId: string, signal?: AbortSignal): Promise<AttheneSession> {
-    return (
-      await this.http.request<AttheneSession>({
-        method: 'POST',
-        path: path`/sessions/from-agent/${agentId}/`,
-        signal,
-      })
-    ).data;
+    const response = await this.http.request({
+      method: 'POST',
+      path: path`/sessions/from-agent/${agentId}/`,
+      signal,
+    });
+    return asSession(response.data);
   }
 
   /** GET /sessions/from-agent/?agent_key=: creates a session although it is a GET, so never retried. */
   async createSessionFromAgentKey(agentKey: string, signal?: AbortSignal): Promise<AttheneSession> {
-    const response = await this.http.request<AttheneSession>({
+    const response = await this.http.request({
       method: 'GET',
       path: '/sessions/from-agent/',
       query: { agent_key: agentKey },
       signal,
       retry: 'never',
     });
-    return response.data;
+    return asSession(response.data);
   }
 
   /** GET /sessions/: the shape is not documented; a bare array or {sessions|results: [...]}. */
   async listSessions(signal?: AbortSignal): Promise<AttheneSession[]> {
-    return listOf<AttheneSession>(
-      (await this.http.request({ method: 'GET', path: '/sessions/', signal })).data,
-      'sessions',
-      'results',
-    );
+    const data = (await this.http.request({ method: 'GET', path: '/sessions/', signal })).data;
+    return listOf(data, 'sessions', 'results').map((s) => asSession(s));
   }
 
   async getSession(id: string, signal?: AbortSignal): Promise<AttheneSession> {
-    return (await this.http.request<AttheneSession>({ method: 'GET', path: path`/sessions/${id}/`, signal }))
-      .data;
+    return asSession(
+      (await this.http.request({ method: 'GET', path: path`/sessions/${id}/`, signal })).data,
+      id,
+    );
   }
 
   async deleteSession(id: string, signal?: AbortSignal): Promise<void> {
@@ -294,20 +323,7 @@ export class AttheneClient {
   /** POST /runtime/{session_id}/execute/: runs one turn; serialised per session; normalised. */
   async execute(sessionId: string, request: ExecuteRequest, signal?: AbortSignal): Promise<ExecuteResult> {
     const previous = this.#sessionQueues.get(sessionId) ?? Promise.resolve();
-    const run = previous
-      .catch(() => {})
-      .then(async () => {
-        signal?.throwIfAborted();
-        const response = await this.http.request<Record<string, unknown>>({
-          method: 'POST',
-          path: path`/runtime/${sessionId}/execute/`,
-          json: request,
-          signal,
-          headersTimeoutMs: this.#executeTimeoutMs,
-          bodyTimeoutMs: this.#executeTimeoutMs,
-        });
-        return normaliseExecute(response.data ?? {});
-      });
+    const run = previous.catch(() => {}).then(() => this.#executeNow(sessionId, request, signal));
     this.#sessionQueues.set(sessionId, run);
     try {
       return await run;
@@ -316,40 +332,143 @@ export class AttheneClient {
     }
   }
 
-  /** GET /runtime/{session_id}/messages/?limit=&offset= */
+  async #executeNow(
+    sessionId: string,
+    request: ExecuteRequest,
+    signal?: AbortSignal,
+  ): Promise<ExecuteResult> {
+    signal?.throwIfAborted();
+    // ATTHENE_EXECUTE_TIMEOUT_SECONDS bounds the whole turn, not only the wait for headers.
+    const timeout = AbortSignal.timeout(this.#executeTimeoutMs);
+    try {
+      const response = await this.http.request<Record<string, unknown>>({
+        method: 'POST',
+        path: path`/runtime/${sessionId}/execute/`,
+        json: request,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        headersTimeoutMs: this.#executeTimeoutMs,
+        bodyTimeoutMs: this.#executeTimeoutMs,
+      });
+      return normaliseExecute(response.data ?? {});
+    } catch (error) {
+      if (
+        signal?.aborted ||
+        !(timeout.aborted || (error instanceof PlatformError && error.kind === 'timeout'))
+      )
+        throw error;
+      throw new PlatformError({
+        kind: 'timeout',
+        platform: 'atthene',
+        code: 'execute_timeout',
+        message: `the agent turn did not finish within ${this.#executeTimeoutMs / 1000} s (ATTHENE_EXECUTE_TIMEOUT_SECONDS) and was abandoned; the platform may still complete it: check atthene_get_status, then atthene_get_messages`,
+        method: 'POST',
+        path: path`/runtime/${sessionId}/execute/`,
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * GET /runtime/{session_id}/messages/?limit=&offset=. Three answers are read (apis/atthene.md
+   * §3.2 and the quick-start's `get_history() -> list`): the documented `{messages, total,
+   * has_more}`; a bare array, which (as from a Django REST view without pagination) is the whole
+   * history, cut here; and Django REST's `{count, next, previous, results}`, whose `next` is
+   * followed (same origin only, bounded) while the page is short of `limit`.
+   */
   async getMessages(
     sessionId: string,
     query: { limit?: number; offset?: number } = {},
     signal?: AbortSignal,
   ): Promise<AttheneMessagePage> {
-    const response = await this.http.request<AttheneMessagePage>({
-      method: 'GET',
-      path: path`/runtime/${sessionId}/messages/`,
-      query: { limit: query.limit, offset: query.offset },
-      signal,
-    });
-    const data = response.data;
-    return { messages: data?.messages ?? [], total: data?.total ?? 0, has_more: data?.has_more === true };
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const data = (
+      await this.http.request({
+        method: 'GET',
+        path: path`/runtime/${sessionId}/messages/`,
+        query: { limit, offset },
+        signal,
+      })
+    ).data;
+    if (Array.isArray(data)) {
+      const all = data as AttheneMessage[];
+      return {
+        messages: all.slice(offset, offset + limit),
+        total: all.length,
+        has_more: offset + limit < all.length,
+      };
+    }
+    const body = record(data);
+    if (Array.isArray(body.results)) return this.#followPages(body, limit, offset, signal);
+    if (!Array.isArray(body.messages)) {
+      // Reading an unknown shape as "no messages" would hide the history: say so instead.
+      throw unexpected(
+        `the history came back in an unknown shape (keys: ${Object.keys(body).slice(0, 12).join(', ') || 'none'}); expected a list, {messages, total, has_more} or {count, next, results}`,
+      );
+    }
+    const messages = body.messages as AttheneMessage[];
+    return {
+      messages,
+      total: typeof body.total === 'number' ? body.total : offset + messages.length,
+      has_more: body.has_more === true,
+    };
+  }
+
+  async #followPages(
+    first: Record<string, unknown>,
+    limit: number,
+    offset: number,
+    signal?: AbortSignal,
+  ): Promise<AttheneMessagePage> {
+    const messages = [...(first.results as AttheneMessage[])];
+    let next = first.next;
+    for (let page = 1; messages.length < limit && typeof next === 'string' && page < MAX_NEXT_PAGES; page++) {
+      const body = record(
+        (await this.http.request({ method: 'GET', path: this.#sameOriginPath(next), signal })).data,
+      );
+      if (!Array.isArray(body.results) || body.results.length === 0) break;
+      messages.push(...(body.results as AttheneMessage[]));
+      next = body.next;
+    }
+    const total = typeof first.count === 'number' ? first.count : offset + messages.length;
+    return {
+      messages: messages.slice(0, limit),
+      total,
+      has_more: messages.length > limit || typeof next === 'string',
+    };
+  }
+
+  /** A `next` link as a path under the base URL; a link anywhere else is refused, never followed. */
+  #sameOriginPath(link: string): string {
+    const base = new URL(this.http.baseUrl);
+    const prefix = base.pathname.replace(/\/+$/, '');
+    let url: URL | undefined;
+    try {
+      url = new URL(link, base);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== base.origin || !url.pathname.startsWith(`${prefix}/`)) {
+      throw unexpected(
+        `the history's next link leaves ${base.origin}${prefix} (${link.slice(0, 200)}); it was not followed`,
+        'foreign_next_link',
+      );
+    }
+    return `${url.pathname.slice(prefix.length)}${url.search}`;
   }
 
   async getStatus(sessionId: string, signal?: AbortSignal): Promise<AttheneStatus> {
-    return (
-      await this.http.request<AttheneStatus>({
-        method: 'GET',
-        path: path`/runtime/${sessionId}/status/`,
-        signal,
-      })
-    ).data;
+    const response = await this.http.request({
+      method: 'GET',
+      path: path`/runtime/${sessionId}/status/`,
+      signal,
+    });
+    return withId<AttheneStatus>(response.data, SESSION_ID, sessionId);
   }
 
   async getKnowledgeBase(id: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    return (
-      await this.http.request<Record<string, unknown>>({
-        method: 'GET',
-        path: path`/knowledge-bases/${id}/`,
-        signal,
-      })
-    ).data;
+    const response = await this.http.request({ method: 'GET', path: path`/knowledge-bases/${id}/`, signal });
+    return withId(response.data, KB_ID, id);
   }
 
   /** Knowledge base processing status: the newer `check_status/`, falling back to the older `status/`. */

@@ -160,7 +160,8 @@ export class HttpClient {
       const response = await this.#send(options);
       const text = await this.#readBody(response.body, options);
       const headers = flatten(response.headers);
-      if (response.statusCode >= 400) throw this.#errorFrom(response.statusCode, headers, text, options);
+      // A 3xx is an error too (redirects are not followed; see errorFromResponse).
+      if (response.statusCode >= 300) throw this.#errorFrom(response.statusCode, headers, text, options);
       return {
         status: response.statusCode,
         headers,
@@ -176,7 +177,7 @@ export class HttpClient {
     return this.#withRetry(options, async () => {
       const response = await this.#send(options);
       const headers = flatten(response.headers);
-      if (response.statusCode >= 400) {
+      if (response.statusCode >= 300) {
         const text = await this.#readBody(response.body, options);
         throw this.#errorFrom(response.statusCode, headers, text, options);
       }

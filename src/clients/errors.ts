@@ -190,6 +190,7 @@ export function requestIdFrom(headers: ResponseErrorInit['headers']): string | u
 
 /** The one factory that turns a non-2xx response into a PlatformError. */
 export function errorFromResponse(init: ResponseErrorInit): PlatformError {
+  if (init.status >= 300 && init.status < 400) return redirectError(init);
   const detail = extractErrorDetail(init.bodyText);
   const retryAfterMs = parseRetryAfter(header(init.headers, 'retry-after'));
   return new PlatformError({
@@ -205,6 +206,24 @@ export function errorFromResponse(init: ResponseErrorInit): PlatformError {
     details: detail.details,
     body: parseJson(scrubSecrets(init.bodyText)),
     rateLimit: rateLimitFrom(init.headers),
+  });
+}
+
+/**
+ * A 3xx is never followed (it would resend the key to wherever it points, and a 301/302 turns a
+ * POST into a body-less GET) and never read as success: it names the Location instead.
+ */
+function redirectError(init: ResponseErrorInit): PlatformError {
+  const location = header(init.headers, 'location');
+  return new PlatformError({
+    kind: 'network',
+    platform: init.platform,
+    status: init.status,
+    code: 'redirect',
+    message: `the platform redirected ${init.method} ${init.path} to ${location?.slice(0, 300) ?? '(no Location header)'}; redirects are not followed. A missing trailing slash in the path or the base URL is the usual cause, or the base URL points at the wrong host or version`,
+    requestId: requestIdFrom(init.headers),
+    method: init.method,
+    path: init.path,
   });
 }
 

@@ -1,10 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { edgeTargets } from './atthene-schema.js';
 
 // The Atthene sandbox's world: saved agents, sessions with their configs and histories, knowledge
 // bases; and the deterministic "agent" that answers a turn by walking the config's edges.
 
-export const AGENT_TYPES = ['llm_agent', 'react_agent', 'supervisor'] as const;
 export type ExecuteShape = 'A' | 'B' | 'C';
+/** How history is served: the documented wrapper, a bare array, or Django REST pages (see the emulator). */
+export type HistoryShape = 'messages' | 'array' | 'paginated';
 
 type Config = Record<string, unknown>;
 
@@ -45,13 +47,6 @@ export interface Session {
   agent_key?: string;
 }
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-const SPECIAL_NODES = new Set(['__start__', '__end__', 'START', 'END']);
-
 export function agentKeyOf(name: string): string {
   return name
     .trim()
@@ -64,64 +59,17 @@ export function hashConfig(config: Config): string {
   return `object:${createHash('sha256').update(JSON.stringify(config)).digest('hex')}:u:sandbox`;
 }
 
-/** What /agent/validate/ reports: a missing name, an unknown agent_type, an edge to an unknown agent. */
-export function validateConfig(config: unknown): FieldProblem[] {
-  if (!config || typeof config !== 'object' || Array.isArray(config))
-    return [{ field: '', message: 'Configuration must be an object' }];
-  const c = config as Config;
-  const problems: FieldProblem[] = [];
-  if (typeof c.name !== 'string' || c.name.trim() === '')
-    problems.push({ field: 'name', message: 'This field is required.' });
-  const checkType = (value: unknown, field: string) => {
-    if (value !== undefined && !(AGENT_TYPES as readonly unknown[]).includes(value)) {
-      problems.push({
-        field,
-        message: `Unknown agent_type "${String(value)}"; use one of ${AGENT_TYPES.join(', ')}`,
-      });
-    }
-  };
-  checkType(c.agent_type, 'agent_type');
-  const agents = Array.isArray(c.agents) ? (c.agents as Config[]) : [];
-  const names = new Set<string>();
-  agents.forEach((agent, i) => {
-    if (typeof agent.name !== 'string' || !agent.name)
-      problems.push({ field: `agents[${i}].name`, message: 'This field is required.' });
-    else names.add(agent.name);
-    checkType(agent.agent_type, `agents[${i}].agent_type`);
-  });
-  const edges = Array.isArray(c.edges) ? (c.edges as Config[]) : [];
-  edges.forEach((edge, i) => {
-    for (const end of ['from', 'to'] as const) {
-      const node = edge[end];
-      if (typeof node !== 'string' || (!SPECIAL_NODES.has(node) && !names.has(node))) {
-        problems.push({
-          field: `edges[${i}].${end}`,
-          message: `Edge ${end} "${String(node)}" is not an agent of this config`,
-        });
-      }
-    }
-  });
-  if (
-    typeof c.entry_point === 'string' &&
-    agents.length > 0 &&
-    !SPECIAL_NODES.has(c.entry_point) &&
-    !names.has(c.entry_point)
-  ) {
-    problems.push({
-      field: 'entry_point',
-      message: `entry_point "${c.entry_point}" is not an agent of this config`,
-    });
-  }
-  return problems;
-}
-
-/** The agents a turn passes through: a single agent, or the workflow's edges from the start. */
+/**
+ * The agents a turn passes through: a single agent, or the workflow's edges from the start. The
+ * sandbox has no model to judge a conditional edge's condition, so it always takes the first
+ * route (a boolean edge's `yes`): repeatable, and it exercises the routing targets.
+ */
 export function walk(config: Config): string[] {
   const agents = Array.isArray(config.agents) ? (config.agents as Config[]) : [];
   if (agents.length === 0) return [typeof config.name === 'string' ? config.name : 'agent'];
   const edges = (Array.isArray(config.edges) ? (config.edges as Config[]) : []).map((e) => ({
     from: String(e.from),
-    to: String(e.to),
+    to: edgeTargets(e)[0] ?? '__end__',
   }));
   const start = (n: string) => n === '__start__' || n === 'START';
   const end = (n: string) => n === '__end__' || n === 'END';
@@ -150,6 +98,11 @@ export class AttheneWorld {
   readonly knowledgeBases = new Map<string, Config>();
   /** Which documented execute response shape the sandbox answers with. */
   executeShape: ExecuteShape = 'A';
+  historyShape: HistoryShape = 'messages';
+  /** Which names ids go by in answers: the API reference's, or the alternatives other pages show. */
+  idNames: 'reference' | 'alternative' = 'reference';
+  /** Largest page of the 'paginated' history shape (Django REST's max_limit). */
+  historyMaxPage = 100;
   /** How long an execute keeps the session `processing`. */
   executeDelayMs: number;
   /** Older deployments have `status/` instead of `check_status/`. */
@@ -219,12 +172,16 @@ export class AttheneWorld {
     return agent;
   }
 
-  updateAgent(agent: SavedAgent, partial: Config): SavedAgent {
-    agent.system_config = { ...agent.system_config, ...partial };
-    if (typeof partial.name === 'string') {
-      agent.name = partial.name;
-      agent.agent_key = agentKeyOf(partial.name);
-    }
+  /** PATCH replaces the whole system_config with the one sent (apis/atthene.md §2, update). */
+  updateAgent(agent: SavedAgent, config: Config): SavedAgent {
+    agent.system_config = config;
+    agent.name = String(config.name);
+    agent.agent_key = agentKeyOf(agent.name);
+    agent.architecture =
+      typeof config.architecture === 'string'
+        ? config.architecture
+        : String(config.agent_type ?? 'llm_agent');
+    agent.entry_point = typeof config.entry_point === 'string' ? config.entry_point : null;
     const [major, minor] = agent.version_number.split('.').map(Number);
     agent.version_number = `${major ?? 1}.${(minor ?? 0) + 1}.0`;
     agent.config_hash = hashConfig(agent.system_config);

@@ -2,12 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import { parseYaml } from '../yaml.js';
 import {
-  AttheneWorld,
+  agentBody,
+  check,
+  executeBody as executeSchema,
   type FieldProblem,
-  type Session,
-  type StoredMessage,
+  isObject,
+  queryProblems,
   validateConfig,
-} from './atthene-state.js';
+} from './atthene-schema.js';
+import { AttheneWorld, type Session, type StoredMessage } from './atthene-state.js';
 import { ATTHENE_EXPIRED_KEY, ATTHENE_SANDBOX_API_KEY } from './credentials.js';
 import { createEmulator, type Emulator, type EmulatorRequest, type EmulatorResponse } from './emulator.js';
 import type { FaultOptions } from './faults.js';
@@ -35,6 +38,15 @@ const invalidConfig = (problems: FieldProblem[], message: string): EmulatorRespo
   status: 400,
   json: { error: { type: 'invalid_request_error', message }, errors: problems },
 });
+/**
+ * A request with an unknown, mistyped or missing field: 400 naming every field, in the platform's
+ * error shape (§1 `{error: {type, message}}`) with the same `[{field, message}]` list validate uses.
+ */
+const invalidRequest = (problems: FieldProblem[]): EmulatorResponse =>
+  invalidConfig(
+    problems,
+    `Invalid request: ${problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ')}`,
+  );
 const apiError = (status: number, type: string, message: string): EmulatorResponse => ({
   status,
   json: { error: { type, message } },
@@ -142,6 +154,59 @@ function executeBody(
   }
 }
 
+/**
+ * The history in the shape the world is set to: the documented `{messages, total, has_more}`
+ * (§3.2); a bare array of the whole history, as a Django REST view without pagination answers
+ * (limit and offset ignored); or Django REST's limit/offset pages `{count, next, previous,
+ * results}` with absolute links and a page size capped at `historyMaxPage`.
+ */
+function historyBody(
+  world: AttheneWorld,
+  session: Session,
+  limit: number,
+  offset: number,
+  req: EmulatorRequest,
+) {
+  const all = session.messages;
+  if (world.historyShape === 'array') return all;
+  if (world.historyShape === 'messages')
+    return {
+      messages: all.slice(offset, offset + limit),
+      total: all.length,
+      has_more: offset + limit < all.length,
+    };
+  const size = Math.min(limit, world.historyMaxPage);
+  const link = (at: number) =>
+    `http://${req.headers.host ?? '127.0.0.1'}${req.path}?limit=${size}&offset=${at}`;
+  return {
+    count: all.length,
+    next: offset + size < all.length ? link(offset + size) : null,
+    previous: offset > 0 ? link(Math.max(0, offset - size)) : null,
+    results: all.slice(offset, offset + size),
+  };
+}
+
+/**
+ * Ids under the names the world is set to: the API reference's (`session_id`; `id` for agents and
+ * knowledge bases) or the other names the documents show (`id` for a session as the quick-start
+ * reads it; `agent_id`, `knowledge_base_id`), so the sandbox exercises both (apis/atthene.md §2-§4).
+ */
+function idNames(world: AttheneWorld) {
+  const rename =
+    (from: string, to: string) =>
+    (object: object): Record<string, unknown> => {
+      const copy: Record<string, unknown> = { ...object };
+      if (world.idNames === 'reference' || !(from in copy)) return copy;
+      const { [from]: value, ...rest } = copy;
+      return { [to]: value, ...rest };
+    };
+  return {
+    session: rename('session_id', 'id'),
+    agent: rename('id', 'agent_id'),
+    knowledgeBase: rename('id', 'knowledge_base_id'),
+  };
+}
+
 /** The Atthene AMAS API (apis/atthene.md): x-api-key, Django trailing slashes, base /api/v1. */
 export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
   emulator: Emulator;
@@ -172,8 +237,28 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
   ) => emulator.route(method, `/api/v1${pattern}`, handler);
   const session = (req: EmulatorRequest) => world.sessions.get(req.params.session_id ?? '');
   const agent = (req: EmulatorRequest) => world.agents.get(req.params.agent_id ?? '');
+  const ids = idNames(world);
 
   emulator.route('GET', '/api/v1/health/', () => ({ status: 200, json: { status: 'ok' } }), { public: true });
+
+  /** No query parameters at all (a list or a read takes none, §2-§4). */
+  const noQuery = (req: EmulatorRequest) => {
+    const problems = queryProblems(req.query, {});
+    return problems.length > 0 ? invalidRequest(problems) : null;
+  };
+  /** A route that takes no body: any field in one is unknown. */
+  const noBody = (req: EmulatorRequest) => {
+    if (req.bodyText.trim() === '' || (isObject(req.json) && Object.keys(req.json).length === 0)) return null;
+    return invalidRequest(
+      isObject(req.json)
+        ? Object.keys(req.json).map((field) => ({ field, message: 'Extra inputs are not permitted.' }))
+        : [{ field: '', message: 'This endpoint takes no body.' }],
+    );
+  };
+  const configProblems = (config: unknown, message: string) => {
+    const problems = validateConfig(config);
+    return problems.length > 0 ? invalidConfig(problems, message) : null;
+  };
 
   api('POST', '/agent/validate/', (req) => {
     const problems = validateConfig(req.json);
@@ -185,82 +270,116 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
           : { valid: false, errors: problems },
     };
   });
-  api('GET', '/agent/', () => ({ status: 200, json: [...world.agents.values()] }));
+  api(
+    'GET',
+    '/agent/',
+    (req) => noQuery(req) ?? { status: 200, json: [...world.agents.values()].map(ids.agent) },
+  );
   api('POST', '/agent/', (req) => {
-    const config = (req.json as { system_config?: unknown } | undefined)?.system_config;
-    const problems = validateConfig(config);
-    if (problems.length > 0) return invalidConfig(problems, 'Invalid system_config');
-    return { status: 201, json: world.saveAgent(config as Record<string, unknown>) };
+    const problems = check(req.json, agentBody);
+    if (problems.length > 0) return invalidRequest(problems);
+    const config = (req.json as { system_config: Record<string, unknown> }).system_config;
+    return (
+      configProblems(config, 'Invalid system_config') ?? {
+        status: 201,
+        json: ids.agent(world.saveAgent(config)),
+      }
+    );
   });
   api('GET', '/agent/:agent_id/', (req) => {
     const found = agent(req);
-    return found ? { status: 200, json: found } : notFound();
+    return noQuery(req) ?? (found ? { status: 200, json: ids.agent(found) } : notFound());
   });
+  // The platform replaces the saved system_config with the one sent: an update sends it whole (§2).
   api('PATCH', '/agent/:agent_id/', (req) => {
     const found = agent(req);
     if (!found) return notFound();
-    const partial = (req.json as { system_config?: unknown } | undefined)?.system_config;
-    if (!partial || typeof partial !== 'object')
-      return apiError(400, 'invalid_request_error', 'system_config is required');
-    const merged = { ...found.system_config, ...(partial as Record<string, unknown>) };
-    const problems = validateConfig(merged);
-    if (problems.length > 0) return invalidConfig(problems, 'Invalid system_config');
-    return { status: 200, json: world.updateAgent(found, partial as Record<string, unknown>) };
+    const problems = check(req.json, agentBody);
+    if (problems.length > 0) return invalidRequest(problems);
+    const config = (req.json as { system_config: Record<string, unknown> }).system_config;
+    return (
+      configProblems(config, 'Invalid system_config') ?? {
+        status: 200,
+        json: world.updateAgent(found, config),
+      }
+    );
   });
-  api('DELETE', '/agent/:agent_id/', (req) =>
-    world.agents.delete(req.params.agent_id ?? '') ? { status: 204 } : notFound(),
+  api(
+    'DELETE',
+    '/agent/:agent_id/',
+    (req) => noQuery(req) ?? (world.agents.delete(req.params.agent_id ?? '') ? { status: 204 } : notFound()),
   );
 
   api('POST', '/sessions/', async (req) => {
     const config = await configFrom(req);
     if (typeof config === 'string') return apiError(400, 'invalid_request_error', config);
-    const problems = validateConfig(config);
-    if (problems.length > 0) return invalidConfig(problems, 'Invalid configuration');
+    const refused = configProblems(config, 'Invalid configuration');
+    if (refused) return refused;
     const created = world.openSession(config);
     return {
       status: 201,
-      json: { success: true, session_id: created.session_id, config_hash: created.config_hash },
+      json: ids.session({ success: true, session_id: created.session_id, config_hash: created.config_hash }),
     };
   });
-  api('GET', '/sessions/', () => ({ status: 200, json: [...world.sessions.values()].map(sessionView) }));
+  api(
+    'GET',
+    '/sessions/',
+    (req) =>
+      noQuery(req) ?? {
+        status: 200,
+        json: [...world.sessions.values()].map((s) => ids.session(sessionView(s))),
+      },
+  );
   api('POST', '/sessions/from-agent/:agent_id/', (req) => {
     const found = agent(req);
     if (!found) return notFound();
+    const refused = noBody(req);
+    if (refused) return refused;
     const created = world.openSession(found.system_config, found);
     return {
       status: 201,
-      json: {
+      json: ids.session({
         success: true,
         session_id: created.session_id,
         agent_id: found.id,
         config_hash: created.config_hash,
-      },
+      }),
     };
   });
   api('GET', '/sessions/from-agent/', (req) => {
+    const problems = queryProblems(req.query, { agent_key: { required: true, text: true } });
+    if (problems.length > 0) return invalidRequest(problems);
     const key = req.query.get('agent_key');
     const found = [...world.agents.values()].find((a) => a.agent_key === key);
     if (!found) return apiError(404, 'not_found_error', `No agent with agent_key "${key ?? ''}"`);
     const created = world.openSession(found.system_config, found);
     return {
       status: 200,
-      json: { session_id: created.session_id, agent_key: found.agent_key, created_at: created.created_at },
+      json: ids.session({
+        session_id: created.session_id,
+        agent_key: found.agent_key,
+        created_at: created.created_at,
+      }),
     };
   });
   api('GET', '/sessions/:session_id/', (req) => {
     const found = session(req);
-    return found ? { status: 200, json: sessionView(found) } : notFound();
+    return noQuery(req) ?? (found ? { status: 200, json: ids.session(sessionView(found)) } : notFound());
   });
-  api('DELETE', '/sessions/:session_id/', (req) =>
-    world.sessions.delete(req.params.session_id ?? '') ? { status: 204 } : notFound(),
+  api(
+    'DELETE',
+    '/sessions/:session_id/',
+    (req) =>
+      noQuery(req) ?? (world.sessions.delete(req.params.session_id ?? '') ? { status: 204 } : notFound()),
   );
 
   api('POST', '/runtime/:session_id/execute/', async (req) => {
     const found = session(req);
     if (!found) return apiError(404, 'not_found_error', 'Session not found');
-    const body = (req.json ?? {}) as { content?: unknown; correlation_id?: string };
+    const problems = check(req.json, executeSchema);
+    if (problems.length > 0) return invalidRequest(problems);
+    const body = req.json as { content: unknown; correlation_id?: string | null };
     const text = textOf(body.content);
-    if (!text) return apiError(400, 'invalid_request_error', 'content is required');
     // "Concurrent requests: limited per session" (runtime overview).
     if (found.processing) return apiError(409, 'conflict_error', 'Session is already processing a message');
     found.processing = true;
@@ -271,7 +390,7 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
       const replies = world.runTurn(found, text);
       return {
         status: 200,
-        json: executeBody(world, found, replies, body.correlation_id, Date.now() - started),
+        json: executeBody(world, found, replies, body.correlation_id ?? undefined, Date.now() - started),
       };
     } finally {
       found.processing = false;
@@ -280,38 +399,36 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
   api('GET', '/runtime/:session_id/messages/', (req) => {
     const found = session(req);
     if (!found) return apiError(404, 'not_found_error', 'Session not found');
+    const problems = queryProblems(req.query, {
+      limit: { min: 1, max: MESSAGES_LIMIT_MAX },
+      offset: { min: 0 },
+    });
+    if (problems.length > 0) return invalidRequest(problems);
     const limit = Number(req.query.get('limit') ?? '50');
     const offset = Number(req.query.get('offset') ?? '0');
-    if (!Number.isInteger(limit) || limit < 1 || limit > MESSAGES_LIMIT_MAX) {
-      return apiError(400, 'invalid_request_error', `limit must be from 1 to ${MESSAGES_LIMIT_MAX}`);
-    }
-    if (!Number.isInteger(offset) || offset < 0)
-      return apiError(400, 'invalid_request_error', 'offset must be 0 or more');
-    const messages = found.messages.slice(offset, offset + limit);
-    return {
-      status: 200,
-      json: { messages, total: found.messages.length, has_more: offset + limit < found.messages.length },
-    };
+    return { status: 200, json: historyBody(world, found, limit, offset, req) };
   });
   api('GET', '/runtime/:session_id/status/', (req) => {
     const found = session(req);
     if (!found) return apiError(404, 'not_found_error', 'Session not found');
-    return {
-      status: 200,
-      json: {
-        session_id: found.session_id,
-        status: found.processing ? 'processing' : 'active',
-        message_count: found.messages.length,
-        last_activity: found.last_activity,
-        created_at: found.created_at,
-        health: 'healthy',
-      },
-    };
+    return (
+      noQuery(req) ?? {
+        status: 200,
+        json: ids.session({
+          session_id: found.session_id,
+          status: found.processing ? 'processing' : 'active',
+          message_count: found.messages.length,
+          last_activity: found.last_activity,
+          created_at: found.created_at,
+          health: 'healthy',
+        }),
+      }
+    );
   });
 
   api('GET', '/knowledge-bases/:kb_id/', (req) => {
     const kb = world.knowledgeBases.get(req.params.kb_id ?? '');
-    return kb ? { status: 200, json: kb } : notFound();
+    return noQuery(req) ?? (kb ? { status: 200, json: ids.knowledgeBase(kb) } : notFound());
   });
   api('GET', '/knowledge-bases/:kb_id/check_status/', (req) => {
     const kb = world.knowledgeBases.get(req.params.kb_id ?? '');

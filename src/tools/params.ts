@@ -54,3 +54,23 @@ export function uuidParam(field: string, producedBy: string) {
     )
     .describe(`${field} (UUID) from ${producedBy}.`);
 }
+
+/** Letters, digits and `_ - . : ~ @ +`, no `..`: one safe path segment whatever the platform's id format. */
+const PATH_ID = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.:~@+-]{0,199}$/;
+
+/**
+ * An id argument whose format the platform does not document (not necessarily a UUID, e.g.
+ * Atthene's `session_123`), refused before any request when it could leave its path segment:
+ * `/`, `?`, `#`, `..`, spaces and control characters never pass. A refinement, not a `pattern`, for
+ * the same reason as uuidParam.
+ */
+export function pathIdParam(field: string, producedBy: string) {
+  return z
+    .string()
+    .trim()
+    .refine(
+      (value) => PATH_ID.test(value),
+      `${field} must be an id from ${producedBy} (letters, digits, _ - . : only; no /, ?, #, .. or spaces)`,
+    )
+    .describe(`${field} from ${producedBy}.`);
+}

@@ -201,7 +201,12 @@ describe('Atthene through MCP', () => {
       errors: Array<{ field: string; message: string }>;
     };
     expect(out.valid).toBe(false);
-    expect(out.errors.map((e) => e.field)).toEqual(['name', 'agents[0].agent_type', 'edges[0].to']);
+    expect(out.errors.map((e) => e.field)).toEqual([
+      'name',
+      'agents[0].agent_type',
+      'description',
+      'edges[0].to',
+    ]);
     const ok = await conn.call('atthene_validate_agent', {
       config: { name: 'Fine', agent_type: 'llm_agent' },
     });
@@ -220,7 +225,7 @@ describe('Atthene through MCP', () => {
       ],
       ['atthene_create_session', {}, /exactly one of config, yaml, agent_id or agent_key/],
       ['atthene_create_session', { yaml: 'name: [unclosed' }, /yaml is not valid YAML/],
-      ['atthene_execute_turn', { session_id: 'not-a-uuid', content: 'hi' }, /session_id must be a UUID/],
+      ['atthene_execute_turn', { session_id: 'a/../b', content: 'hi' }, /session_id must be an id from/],
       [
         'atthene_execute_turn',
         { session_id: '0b7e2f0e-aaaa-4bbb-8ccc-000000000000' },

@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { parseYaml } from '../../yaml.js';
 import { ToolInputError } from '../errors.js';
-import { isUuid } from '../params.js';
 import { defineTool } from '../registry.js';
-import { AGENT_NOT_FOUND, atthene, configParam, rememberSession, sessionUri } from './support.js';
+import {
+  AGENT_NOT_FOUND,
+  agentIdParam,
+  atthene,
+  configParam,
+  rememberSession,
+  sessionUri,
+} from './support.js';
 
 export default defineTool({
   name: 'atthene_create_session',
@@ -21,11 +27,7 @@ export default defineTool({
       .max(200_000)
       .optional()
       .describe('The same configuration as YAML text (sent as application/yaml).'),
-    agent_id: z
-      .string()
-      .refine(isUuid, 'agent_id must be a UUID from atthene_list_agents')
-      .optional()
-      .describe('Saved agent id (atthene_list_agents).'),
+    agent_id: agentIdParam.optional().describe('Saved agent id (atthene_list_agents).'),
     agent_key: z
       .string()
       .regex(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AttheneAgent, AttheneClient, AttheneSession } from '../../clients/atthene.js';
 import type { Clients } from '../../clients/index.js';
 import type { RecentResources } from '../../resources/recent.js';
-import { uuidParam } from '../params.js';
+import { pathIdParam } from '../params.js';
 
 // Shared by the Atthene tools and the session resource (apis/atthene.md).
 
@@ -10,13 +10,13 @@ export function atthene(clients: Clients): AttheneClient {
   return clients.atthene!;
 }
 
-export const agentIdParam = uuidParam('agent_id', 'atthene_list_agents');
-export const sessionIdParam = uuidParam('session_id', 'atthene_create_session or atthene_list_sessions');
+export const agentIdParam = pathIdParam('agent_id', 'atthene_list_agents');
+export const sessionIdParam = pathIdParam('session_id', 'atthene_create_session or atthene_list_sessions');
 
 export const configParam = z
   .record(z.string(), z.unknown())
   .describe(
-    'Agent configuration: flat single agent {name, agent_type (llm_agent|react_agent|supervisor), system_prompt, llm_config, tools} or multi-agent {name, description, architecture, entry_point, agents[], edges[{from,to}]}.',
+    'Agent configuration: flat single agent {name, agent_type (llm_agent|react_agent|supervisor), system_prompt, llm_config, tools} or multi-agent {name, description, architecture, entry_point, agents[], edges[]}, each edge {from,to} or conditional {from, condition, condition_type (boolean|literal), routing {yes,no} or possible_outputs}.',
   );
 
 export const agentSummary = z.object({
