@@ -1,4 +1,5 @@
 import spec from '../vendor/amigo-openapi.subset.json' with { type: 'json' };
+import { pythonJsonError } from './amigo-json-error.js';
 import type { EmulatorRequest } from './emulator.js';
 
 // Request validation for the Amigo emulator, from the operations' own OpenAPI document (the vendored
@@ -384,18 +385,21 @@ function readBody(req: Pick<EmulatorRequest, 'headers' | 'bodyText'>): { value: 
   if (type && !/^application\/([\w.+-]*\+)?json\b/i.test(type)) return { value: req.bodyText };
   try {
     return { value: JSON.parse(req.bodyText) };
-  } catch (error) {
-    // Python's decoder names the character position and its own message; V8's differ, so this is
-    // an approximation [infer: our client never sends broken JSON].
-    const position = Number(/position (\d+)/.exec(String(error))?.[1] ?? 0);
-    return {
-      type: 'json_invalid',
-      loc: ['body', position],
-      msg: 'JSON decode error',
-      input: {},
-      ctx: { error: 'Expecting value' },
-    };
+  } catch {
+    return jsonInvalid(req.bodyText);
   }
+}
+
+/** FastAPI's 422 item for a body its JSON decoder refuses. */
+export function jsonInvalid(text: string): PydanticError {
+  const { pos, msg } = pythonJsonError(text) ?? { pos: 0, msg: 'Expecting value' };
+  return {
+    type: 'json_invalid',
+    loc: ['body', pos],
+    msg: 'JSON decode error',
+    input: {},
+    ctx: { error: msg },
+  };
 }
 
 /** A request against its operation: pydantic's errors, or the coerced query and body with defaults. */

@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
-import { amigoOperation, unknownFields, type ValidInput, validateAmigoRequest } from './amigo-validate.js';
+import {
+  amigoOperation,
+  jsonInvalid,
+  unknownFields,
+  type ValidInput,
+  validateAmigoRequest,
+} from './amigo-validate.js';
 import { AmigoWorld, type ConversationState } from './amigo-world.js';
 import { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } from './credentials.js';
 import {
@@ -47,6 +53,7 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     platform: 'amigo',
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    badJson: (req) => ({ status: 422, json: { detail: [jsonInvalid(req.bodyText)] } }),
     errorBody: (_status, errorCase, message) => ({
       detail: errorCase === 'not_found' ? 'Not Found' : message,
     }),
