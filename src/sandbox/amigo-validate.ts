@@ -84,7 +84,7 @@ const resolve = (schema: Schema): Schema =>
     ? { ...DOCUMENT.components.schemas[schema.$ref.split('/').pop() ?? '']!, ...schema, $ref: undefined }
     : schema;
 
-const INT_STRING = /^[+-]?\d+(_\d+)*(\.0*)?$/;
+const INT_STRING = /^[+-]?\d+(_\d+)*(\.0+)?$/;
 const FLOAT_STRING = /^[+-]?((\d+(_\d+)*(\.\d*)?|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan)$/i;
 const TRUE = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
 const FALSE = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
@@ -120,7 +120,8 @@ function scalar(type: string, input: unknown, loc: Loc): Result {
       return fail('int_type', loc, 'Input should be a valid integer', input);
     case 'number':
       if (typeof input === 'number' || typeof input === 'boolean') return ok(Number(input));
-      if (text !== undefined && FLOAT_STRING.test(text))
+      // pydantic-core trims a float string, but takes underscores only in one that needed no trim.
+      if (text !== undefined && FLOAT_STRING.test(text) && (text === input || !text.includes('_')))
         return ok(
           /inf/i.test(text)
             ? text.startsWith('-')
