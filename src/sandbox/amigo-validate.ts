@@ -1,9 +1,9 @@
-import spec from '../vendor/amigo-openapi.subset.json' with { type: 'json' };
+import spec from '../vendor/amigo-openapi.requests.json' with { type: 'json' };
 import { pythonJsonError } from './amigo-json-error.js';
 import type { EmulatorRequest } from './emulator.js';
 
-// Request validation for the Amigo emulator, from the operations' own OpenAPI document (the vendored
-// subset) with FastAPI/pydantic v2 semantics, since the platform is a FastAPI service (apis/amigo.md
+// Request validation for the Amigo emulator, from the operations' own OpenAPI document (its request
+// side, vendored by scripts/extract-amigo-openapi.mjs) with FastAPI/pydantic v2 semantics, since the platform is a FastAPI service (apis/amigo.md
 // §1): lax coercion (query strings and JSON alike: "5" is an int, "yes" a bool), every error of a
 // request at once (path, then query, then body), each as pydantic words it: {type, loc, msg, input,
 // ctx?} (§3). test/amigo/fastapi-oracle.py holds these answers to real FastAPI's.

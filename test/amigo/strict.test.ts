@@ -140,3 +140,13 @@ describe('broken JSON bodies', () => {
     expect(pythonJsonError(text)).toEqual(expected);
   });
 });
+
+describe('the vendored request side', () => {
+  it('is the request side of the vendored subset (both written by scripts/extract-amigo-openapi.mjs)', async () => {
+    const vendor = join(import.meta.dirname, '../../src/vendor');
+    const read = (name: string) => JSON.parse(readFileSync(join(vendor, name), 'utf8')) as unknown;
+    const script: string = join(import.meta.dirname, '../../scripts/extract-amigo-openapi.mjs');
+    const { requestSide } = (await import(script)) as { requestSide: (document: unknown) => unknown };
+    expect(read('amigo-openapi.requests.json')).toEqual(requestSide(read('amigo-openapi.subset.json')));
+  });
+});
