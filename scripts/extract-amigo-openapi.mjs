@@ -1,8 +1,11 @@
 // Extracts the operations the Amigo client uses, and every component schema they reference
-// (transitively), from the Amigo Platform API's OpenAPI document into src/vendor/. Run it when
-// the client starts using another operation:
+// (transitively), from the Amigo Platform API's OpenAPI document into src/vendor/; and, for the
+// sandbox's request validation (shipped in the bundle, so kept small), their request side alone
+// (parameters, request bodies and the schemas those reference). Run it when the client starts
+// using another operation:
 //   node scripts/extract-amigo-openapi.mjs [path/to/openapi.json]
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export const OPERATIONS = [
   ['get', '/v1/auth/me'],
@@ -33,43 +36,63 @@ export const OPERATIONS = [
   ['post', '/v1/{workspace_id}/functions/{function_name}/invoke'],
 ];
 
-const source = process.argv[2] ?? new URL('../../shared/apis/amigo/openapi.json', import.meta.url).pathname;
-const spec = JSON.parse(readFileSync(source, 'utf8'));
-const paths = {};
-const wanted = new Set();
-const collect = (node) => {
-  if (Array.isArray(node)) return node.forEach(collect);
-  if (node === null || typeof node !== 'object') return;
-  for (const [key, value] of Object.entries(node)) {
-    if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
-      const name = value.slice('#/components/schemas/'.length);
-      if (!wanted.has(name)) {
+/** The component schemas `node` references, transitively, sorted by name. */
+function referenced(document, node) {
+  const wanted = new Set();
+  const collect = (n) => {
+    if (Array.isArray(n)) return n.forEach(collect);
+    if (n === null || typeof n !== 'object') return;
+    for (const [key, value] of Object.entries(n)) {
+      const name =
+        key === '$ref' && typeof value === 'string' ? value.split('#/components/schemas/')[1] : undefined;
+      if (name === undefined) collect(value);
+      else if (!wanted.has(name)) {
         wanted.add(name);
-        collect(spec.components.schemas[name]);
+        collect(document.components.schemas[name]);
       }
-    } else collect(value);
-  }
-};
-for (const [method, path] of OPERATIONS) {
-  const operation = spec.paths[path]?.[method];
-  if (!operation) throw new Error(`${method.toUpperCase()} ${path} is not in the document`);
-  paths[path] = { ...paths[path], [method]: operation };
-  collect(operation);
+    }
+  };
+  collect(node);
+  return Object.fromEntries([...wanted].sort().map((name) => [name, document.components.schemas[name]]));
 }
-const schemas = Object.fromEntries([...wanted].sort().map((name) => [name, spec.components.schemas[name]]));
-const subset = {
-  openapi: spec.openapi,
-  info: {
-    ...spec.info,
-    description: `Subset of the Amigo Platform API document: the ${OPERATIONS.length} operations agent-platforms-mcp uses.`,
-  },
-  servers: spec.servers,
-  components: { schemas, securitySchemes: spec.components.securitySchemes },
-  security: spec.security,
-  paths,
-};
-writeFileSync(
-  new URL('../src/vendor/amigo-openapi.subset.json', import.meta.url),
-  `${JSON.stringify(subset, null, 1)}\n`,
-);
-console.error(`wrote ${OPERATIONS.length} operations and ${wanted.size} schemas`);
+
+/** The operations' parameters and request bodies, and the component schemas those reference. */
+export function requestSide(document) {
+  const paths = {};
+  for (const [path, operations] of Object.entries(document.paths))
+    for (const [method, { parameters, requestBody }] of Object.entries(operations))
+      paths[path] = { ...paths[path], [method]: { parameters, requestBody } };
+  return { paths, components: { schemas: referenced(document, paths) } };
+}
+
+function main() {
+  const source = process.argv[2] ?? new URL('../../shared/apis/amigo/openapi.json', import.meta.url).pathname;
+  const spec = JSON.parse(readFileSync(source, 'utf8'));
+  const paths = {};
+  for (const [method, path] of OPERATIONS) {
+    const operation = spec.paths[path]?.[method];
+    if (!operation) throw new Error(`${method.toUpperCase()} ${path} is not in the document`);
+    paths[path] = { ...paths[path], [method]: operation };
+  }
+  const schemas = referenced(spec, paths);
+  const subset = {
+    openapi: spec.openapi,
+    info: {
+      ...spec.info,
+      description: `Subset of the Amigo Platform API document: the ${OPERATIONS.length} operations agent-platforms-mcp uses.`,
+    },
+    servers: spec.servers,
+    components: { schemas, securitySchemes: spec.components.securitySchemes },
+    security: spec.security,
+    paths,
+  };
+  const write = (name, value) =>
+    writeFileSync(new URL(`../src/vendor/${name}`, import.meta.url), `${JSON.stringify(value, null, 1)}\n`);
+  write('amigo-openapi.subset.json', subset);
+  write('amigo-openapi.requests.json', requestSide(subset));
+  console.error(
+    `wrote ${OPERATIONS.length} operations and ${Object.keys(schemas).length} schemas; run biome format`,
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

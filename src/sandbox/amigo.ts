@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
+import {
+  amigoOperation,
+  jsonInvalid,
+  unknownFields,
+  type ValidInput,
+  validateAmigoRequest,
+} from './amigo-validate.js';
 import { AmigoWorld, type ConversationState } from './amigo-world.js';
 import { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } from './credentials.js';
 import {
@@ -33,35 +40,6 @@ const invalid = (
   json: { detail: [{ loc, msg, type, ...(input === undefined ? {} : { input }) }] },
 });
 
-/** An integer query parameter within the operation's documented bounds, or a FastAPI 422. */
-function intQuery(
-  req: EmulatorRequest,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number | EmulatorResponse {
-  const raw = req.query.get(name);
-  if (raw === null) return fallback;
-  const value = Number(raw);
-  if (!/^-?\d+$/.test(raw))
-    return invalid(
-      ['query', name],
-      'Input should be a valid integer, unable to parse string as an integer',
-      'int_parsing',
-      raw,
-    );
-  if (value < min)
-    return invalid(
-      ['query', name],
-      `Input should be greater than or equal to ${min}`,
-      'greater_than_equal',
-      raw,
-    );
-  if (value > max)
-    return invalid(['query', name], `Input should be less than or equal to ${max}`, 'less_than_equal', raw);
-  return value;
-}
 const isResponse = (v: unknown): v is EmulatorResponse =>
   typeof v === 'object' && v !== null && 'status' in v;
 
@@ -75,6 +53,7 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     platform: 'amigo',
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    badJson: (req) => ({ status: 422, json: { detail: [jsonInvalid(req.bodyText)] } }),
     errorBody: (_status, errorCase, message) => ({
       detail: errorCase === 'not_found' ? 'Not Found' : message,
     }),
@@ -89,15 +68,36 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
       return null;
     },
   });
+  /** An operation of the document: its request validated first, as FastAPI does (amigo-validate.ts). */
+  const op = (
+    method: string,
+    path: string,
+    handler: (req: EmulatorRequest, input: ValidInput) => EmulatorResponse | Promise<EmulatorResponse>,
+  ) => {
+    const operation = amigoOperation(method, path);
+    if (!operation) throw new Error(`${method} ${path} is not an operation of the Amigo document`);
+    emulator.route(method, path, (req) => {
+      const input = validateAmigoRequest(operation, req);
+      if (Array.isArray(input)) return { status: 422, json: { detail: input } };
+      const ignored = unknownFields(operation, req);
+      if (ignored.length > 0)
+        options.logger?.warn(
+          { fields: ignored, path: req.path },
+          'amigo sandbox: ignored fields the operation does not declare (so does the platform)',
+        );
+      Object.assign(req.params, input.path);
+      return handler(req, input);
+    });
+  };
   const ws = (
     method: string,
     pattern: string,
-    handler: (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>,
-  ) => emulator.route(method, `/v1/:workspace_id${pattern}`, handler);
-  const ok = (json: unknown, status = 200): EmulatorResponse => ({ status, json });
+    handler: (req: EmulatorRequest, input: ValidInput) => EmulatorResponse | Promise<EmulatorResponse>,
+  ) => op(method, `/v1/:workspace_id${pattern}`, handler);
+  const ok = (json: unknown, status = 200): JsonResponse => ({ status, json });
 
   emulator.route('GET', '/health', () => ok({ status: 'ok' }), { public: true });
-  emulator.route('GET', '/v1/auth/me', () =>
+  op('GET', '/v1/auth/me', () =>
     ok({
       key_id: KEY_ID,
       name: 'Sandbox key',
@@ -108,12 +108,10 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
   );
 
   /** Continuation-token lists: the token is the offset of the next item. */
-  const tokenPage = (req: EmulatorRequest, all: Json[]) => {
-    const limit = intQuery(req, 'limit', 10, 1, 20);
-    if (isResponse(limit)) return limit;
-    const token = intQuery(req, 'continuation_token', 0, 0, Number.MAX_SAFE_INTEGER);
-    if (isResponse(token)) return token;
-    const search = req.query.get('search')?.toLowerCase();
+  const tokenPage = ({ query }: ValidInput, all: Json[]) => {
+    const limit = query.limit as number;
+    const token = query.continuation_token as number;
+    const search = (query.search as string | null | undefined)?.toLowerCase();
     const matching = search ? all.filter((x) => String(x.name).toLowerCase().includes(search)) : all;
     const items = matching.slice(token, token + limit);
     const more = token + limit < matching.length;
@@ -126,18 +124,14 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
   };
   /** Offset lists; `next` adds next_offset (entities, timeline) as those operations do. */
   const offsetPage = (
-    req: EmulatorRequest,
+    { query }: ValidInput,
     all: Json[],
     key: string,
-    max: number,
-    fallback: number,
     next: boolean,
     extra: Json = {},
+    offset = query.offset as number,
   ) => {
-    const limit = intQuery(req, 'limit', fallback, 1, max);
-    if (isResponse(limit)) return limit;
-    const offset = intQuery(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    if (isResponse(offset)) return offset;
+    const limit = query.limit as number;
     const more = offset + limit < all.length;
     return ok({
       ...extra,
@@ -148,7 +142,7 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     });
   };
 
-  ws('GET', '/agents', (req) => tokenPage(req, world.agents));
+  ws('GET', '/agents', (_req, input) => tokenPage(input, world.agents));
   ws('GET', '/agents/:agent_id', (req) => {
     const agent = world.agents.find((a) => a.id === req.params.agent_id);
     return agent ? ok(agent) : detail(404, 'Agent not found');
@@ -190,11 +184,11 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     });
   });
 
-  ws('GET', '/services', (req) => {
-    const active = req.query.get('is_active');
+  ws('GET', '/services', (_req, input) => {
+    const active = input.query.is_active;
     const all =
-      active === null ? world.services : world.services.filter((s) => String(s.is_active) === active);
-    return tokenPage(req, all);
+      typeof active === 'boolean' ? world.services.filter((s) => s.is_active === active) : world.services;
+    return tokenPage(input, all);
   });
   ws('GET', '/services/:service_id', (req) => {
     const service = world.service(req.params.service_id ?? '');
@@ -202,11 +196,8 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
   });
 
   const conversationDetail = (c: ConversationState) => ({ ...c.detail, turns: c.turns });
-  ws('POST', '/conversations', (req) => {
-    const body = (req.json ?? {}) as { service_id?: unknown; entity_id?: unknown; auto_greet?: unknown };
-    if (typeof body.service_id !== 'string')
-      return invalid(['body', 'service_id'], 'Field required', 'missing');
-    const service = world.service(body.service_id);
+  ws('POST', '/conversations', (_req, { body }) => {
+    const service = world.service(body.service_id as string);
     if (!service) return detail(404, 'Service not found');
     if (service.channel_type !== 'text')
       return detail(
@@ -215,18 +206,18 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
       );
     const created = world.createConversation(
       service,
-      typeof body.entity_id === 'string' ? body.entity_id : null,
-      body.auto_greet !== false,
+      (body.entity_id as string | null | undefined) ?? null,
+      body.auto_greet as boolean,
     );
     return ok(conversationDetail(created), 201);
   });
-  ws('GET', '/conversations', (req) => {
-    const status = req.query.get('status');
+  ws('GET', '/conversations', (_req, input) => {
+    const status = input.query.status;
     const all = [...world.conversations.values()]
       .map((c) => c.detail)
       .filter((c) => !status || c.status === status)
       .reverse();
-    return offsetPage(req, all, 'items', 100, 20, false);
+    return offsetPage(input, all, 'items', false);
   });
   ws('GET', '/conversations/:conversation_id', (req) => {
     const found = world.conversations.get(req.params.conversation_id ?? '');
@@ -243,11 +234,11 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
   /** Validates a turn and marks the conversation busy; the caller produces the answer. */
   const startTurn = (
     req: EmulatorRequest,
+    { body }: ValidInput,
   ): { state: ConversationState; message: string } | EmulatorResponse => {
     const state = world.conversations.get(req.params.conversation_id ?? '');
     if (!state) return detail(404, 'Conversation not found');
-    const message = (req.json as { message?: unknown } | undefined)?.message;
-    if (typeof message !== 'string') return invalid(['body', 'message'], 'Field required', 'missing');
+    const message = body.message as string;
     if (state.detail.status === 'closed')
       return detail(409, 'Conversation is closed; start a new conversation');
     if (state.busy) return detail(409, 'A turn is already in progress for this conversation');
@@ -255,8 +246,8 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     return { state, message };
   };
 
-  ws('POST', '/conversations/:conversation_id/turns', async (req) => {
-    const started = startTurn(req);
+  ws('POST', '/conversations/:conversation_id/turns', async (req, valid) => {
+    const started = startTurn(req, valid);
     if (isResponse(started)) return started;
     const { state, message } = started;
     try {
@@ -264,7 +255,7 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
       const input = world.addTurn(state, 'user', message);
       const reply = world.reply(state, message);
       const output = world.addTurn(state, 'agent', reply.text);
-      const withTools = req.query.get('include_tool_calls') === 'true';
+      const withTools = valid.query.include_tool_calls === true;
       return ok({
         turn_id: `turn-${state.turns.length}`,
         input,
@@ -293,11 +284,11 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     }
   });
 
-  ws('POST', '/conversations/:conversation_id/turns/stream', (req) => {
-    const started = startTurn(req);
+  ws('POST', '/conversations/:conversation_id/turns/stream', (req, input) => {
+    const started = startTurn(req, input);
     if (isResponse(started)) return started;
     const { state, message } = started;
-    const withTools = req.query.get('include_tool_calls') === 'true';
+    const withTools = input.query.include_tool_calls === true;
     return {
       status: 200,
       headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
@@ -341,16 +332,15 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     };
   });
 
-  ws('GET', '/calls', (req) => {
-    const service = req.query.get('service_id');
-    const direction = req.query.get('direction');
+  ws('GET', '/calls', (_req, input) => {
+    const { service_id: service, direction } = input.query;
     const all = world.calls
       .filter((c) => (!service || c.service_id === service) && (!direction || c.direction === direction))
       .map(({ id: _id, patient: _patient, ...summary }) => summary);
-    const page = offsetPage(req, all, 'items', 100, 20, false);
-    if (page.status !== 200) return page;
-    const body = (page as JsonResponse).json as { has_more: boolean; items: unknown[] };
-    const offset = Number(req.query.get('offset') ?? req.query.get('continuation_token') ?? 0);
+    // continuation_token is documented as an alias for offset.
+    const offset = (input.query.continuation_token ?? input.query.offset) as number;
+    const page = offsetPage(input, all, 'items', false, {}, offset);
+    const body = page.json as { has_more: boolean; items: unknown[] };
     return ok({ ...body, continuation_token: body.has_more ? offset + body.items.length : null });
   });
   const call = (req: EmulatorRequest) =>
@@ -430,11 +420,11 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     });
   });
 
-  ws('GET', '/world/entities', (req) => {
-    const types = req.query.getAll('entity_type');
-    const tags = req.query.getAll('tags');
-    const q = req.query.get('q')?.toLowerCase();
-    const semantic = req.query.get('semantic')?.toLowerCase();
+  ws('GET', '/world/entities', (_req, input) => {
+    const types = (input.query.entity_type as string[] | null | undefined) ?? [];
+    const tags = (input.query.tags as string[] | null | undefined) ?? [];
+    const q = (input.query.q as string | null | undefined)?.toLowerCase();
+    const semantic = (input.query.semantic as string | null | undefined)?.toLowerCase();
     const all = world.entities.filter(
       (e) =>
         (types.length === 0 || types.includes(String(e.entity_type))) &&
@@ -447,14 +437,13 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
           )) &&
         (!semantic || semantic.split(/\s+/).some((w) => JSON.stringify(e).toLowerCase().includes(w))),
     );
-    return offsetPage(req, all, 'entities', 100, 20, true);
+    return offsetPage(input, all, 'entities', true);
   });
-  ws('GET', '/world/search', (req) => {
-    const q = req.query.get('q');
-    if (!q) return invalid(['query', 'q'], 'Field required', 'missing');
+  ws('GET', '/world/search', (_req, input) => {
+    const q = input.query.q as string;
     const hits = world.entities.filter((e) => JSON.stringify(e).toLowerCase().includes(q.toLowerCase()));
     return offsetPage(
-      req,
+      input,
       hits.map((e) => ({
         entity_id: e.id,
         entity_type: e.entity_type,
@@ -462,16 +451,11 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
         score: 0.9,
       })),
       'results',
-      100,
-      20,
       false,
       { query: q },
     );
   });
-  ws('POST', '/world/entities/resolve', (req) => {
-    const body = (req.json ?? {}) as Json;
-    if (typeof body.entity_type !== 'string')
-      return invalid(['body', 'entity_type'], 'Field required', 'missing');
+  ws('POST', '/world/entities/resolve', (_req, { body }) => {
     const keys = ['entity_id', 'phone', 'email', 'canonical_id'] as const;
     const matches = world.entities
       .filter((e) => e.entity_type === body.entity_type)
@@ -497,19 +481,13 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     const entity = world.entities.find((e) => e.id === req.params.entity_id);
     return entity ? ok(entity) : detail(404, 'Entity not found');
   });
-  ws('GET', '/world/entities/:entity_id/timeline', (req) => {
+  ws('GET', '/world/entities/:entity_id/timeline', (req, input) => {
     const events = world.events.get(req.params.entity_id ?? '');
     if (!events) return detail(404, 'Entity not found');
-    const domain = req.query.get('domain');
-    return offsetPage(
-      req,
-      domain ? events.filter((e) => e.domain === domain) : events,
-      'events',
-      200,
-      50,
-      true,
-      { entity_id: req.params.entity_id },
-    );
+    const domain = input.query.domain;
+    return offsetPage(input, domain ? events.filter((e) => e.domain === domain) : events, 'events', true, {
+      entity_id: req.params.entity_id,
+    });
   });
   ws('GET', '/world/entity-types', () => {
     const counts = new Map<string, number>();
@@ -567,9 +545,8 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
       degraded_sections: [],
     }),
   );
-  ws('GET', '/analytics/dashboard', (req) => {
-    const days = intQuery(req, 'days', 7, 1, 90);
-    if (isResponse(days)) return days;
+  ws('GET', '/analytics/dashboard', (_req, input) => {
+    const days = input.query.days as number;
     return ok({
       period_days: days,
       total_calls: world.calls.length,
@@ -578,9 +555,8 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
       delta_calls_pct: 12.5,
     });
   });
-  ws('GET', '/analytics/calls', (req) => {
-    const days = intQuery(req, 'days', 30, 1, 90);
-    if (isResponse(days)) return days;
+  ws('GET', '/analytics/calls', (_req, input) => {
+    const days = input.query.days as number;
     const total = world.calls.reduce((n, c) => n + Number(c.duration_seconds), 0);
     return ok({
       workspace_id: AMIGO_SANDBOX_WORKSPACE_ID,
@@ -598,13 +574,13 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
   });
 
   ws('GET', '/functions/registered', () => ok({ count: world.functions.length, items: world.functions }));
-  ws('POST', '/functions/:function_name/invoke', (req) => {
+  ws('POST', '/functions/:function_name/invoke', (req, { body }) => {
     const fn = world.functions.find((f) => f.name === req.params.function_name);
     if (!fn) return detail(404, `Function ${req.params.function_name} not found`);
-    const input = ((req.json ?? {}) as { input?: Json }).input ?? {};
+    const input = body.input as Json;
     if (fn.name === 'patients_by_tag') {
       if (typeof input.tag !== 'string')
-        return invalid(['body', 'input', 'tag'], 'Field required', 'missing');
+        return invalid(['body', 'input', 'tag'], 'Field required', 'missing', input);
       const rows = world.entities
         .filter((e) => e.entity_type === 'patient' && (e.tags as string[]).includes(String(input.tag)))
         .map((e) => ({ id: e.id, display_name: e.display_name }));

@@ -68,6 +68,8 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   logger?: Logger;
   maxBodyBytes?: number;
+  /** The platform's answer to a JSON body that does not parse (default: 400 with `errorBody`). */
+  badJson?: (req: EmulatorRequest) => EmulatorResponse;
 }
 
 interface Route {
@@ -340,6 +342,7 @@ export class Emulator {
         if (denied) return this.#respond(res, denied);
       }
       if (bodyText && /json/.test(req.headers['content-type'] ?? '') && json === undefined) {
+        if (this.options.badJson) return this.#respond(res, this.options.badJson(request));
         return this.#error(res, 400, 'bad_json', 'Request body is not valid JSON');
       }
       this.stats.handled++;

@@ -105,4 +105,22 @@ describe('Amigo client and emulator against the OpenAPI document', () => {
     await Promise.all([bad.close(), other.close()]);
     expect(sandbox.emulators.amigo.requests.flatMap(contractProblems)).toEqual([]);
   });
+
+  it('the harness flags a field the document does not declare, in the query or the body', () => {
+    const ws = `/v1/${client.credentials.workspaceId}`;
+    const record = {
+      method: 'POST',
+      path: `${ws}/conversations`,
+      rawPath: `${ws}/conversations?after_seq=2`,
+      query: { after_seq: ['2'] },
+      headers: { 'content-type': 'application/json' },
+      bodyText: JSON.stringify({ service_id: '5a4d0b0c-0002-4000-8000-000000000001', autogreet: false }),
+      json: { service_id: '5a4d0b0c-0002-4000-8000-000000000001', autogreet: false },
+      time: Date.now(),
+    };
+    expect(contractProblems(record)).toEqual([
+      expect.stringMatching(/query\.after_seq is not in the operation's parameters or body schema/),
+      expect.stringMatching(/body\.autogreet is not in the operation's parameters or body schema/),
+    ]);
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { unknownFields, type Operation as ValidatedOperation } from '../../src/sandbox/amigo-validate.js';
 import type { RecordedRequest } from '../../src/sandbox/emulator.js';
 
 // Holds requests and responses to the Amigo Platform API's own OpenAPI document (the vendored
@@ -95,10 +96,9 @@ export function contractProblems(record: RecordedRequest): string[] {
         `${key}: ${p.in} parameter ${p.name}=${raw.join(',')}: ${ajv.errorsText(validate.errors)}`,
       );
   }
-  for (const name of query.keys()) {
-    if (!(op.parameters ?? []).some((p) => p.in === 'query' && p.name === name))
-      problems.push(`${key}: unknown query parameter ${name}`);
-  }
+  // The platform ignores undeclared fields (amigo-validate.ts); a client sending one has a bug.
+  for (const field of unknownFields(op as ValidatedOperation, { ...record, query }))
+    problems.push(`${key}: ${field} is not in the operation's parameters or body schema`);
   const bodySchema = op.requestBody?.content['application/json']?.schema;
   if (bodySchema && record.json !== undefined) {
     const validate = compile(`${key} body`, bodySchema);
