@@ -10,9 +10,9 @@ import type { EmulatorRequest } from './emulator.js';
 //
 // Unknown fields: a pydantic model that forbids extras is documented as `additionalProperties:
 // false` (the document has four, e.g. RegisteredFunction); none of the request bodies here is, and
-// FastAPI ignores query parameters it does not declare. So, as the platform does, unknown fields are
-// ignored here too [infer from the document, §1]; `unknownFields` names them for the emulator's
-// warning and the contract tests.
+// FastAPI ignores query parameters it does not declare. So the platform ignores unknown fields
+// [infer from the document, §1]; the emulator refuses them all the same (`unknownFields`, answered
+// as extra_forbidden in amigo.ts) so that a misspelled field cannot pass the sandbox unnoticed.
 
 export interface PydanticError {
   type: string;
@@ -439,6 +439,12 @@ export function validateAmigoRequest(op: Operation, req: EmulatorRequest): Valid
     }
   }
   return errors.length > 0 ? errors : { path, query, body };
+}
+
+/** pydantic's answer to a field a model forbids, for a `query.x` / `body.a.0.b` path of unknownFields. */
+export function extraForbidden(at: string): PydanticError {
+  const loc = at.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  return { type: 'extra_forbidden', loc, msg: 'Extra inputs are not permitted', input: null };
 }
 
 /** Query parameters and body fields the operation does not declare (the platform ignores them). */

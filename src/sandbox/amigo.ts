@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import {
   amigoOperation,
+  extraForbidden,
   jsonInvalid,
   unknownFields,
   type ValidInput,
@@ -79,12 +80,11 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     emulator.route(method, path, (req) => {
       const input = validateAmigoRequest(operation, req);
       if (Array.isArray(input)) return { status: 422, json: { detail: input } };
-      const ignored = unknownFields(operation, req);
-      if (ignored.length > 0)
-        options.logger?.warn(
-          { fields: ignored, path: req.path },
-          'amigo sandbox: ignored fields the operation does not declare (so does the platform)',
-        );
+      // The platform (FastAPI) ignores fields it does not declare; the sandbox refuses them with
+      // pydantic's extra_forbidden, on purpose: a misspelled field is a client bug that an ignoring
+      // sandbox would hide (issue #12 C). The one place the sandbox is stricter than the platform.
+      const unknown = unknownFields(operation, req);
+      if (unknown.length > 0) return { status: 422, json: { detail: unknown.map(extraForbidden) } };
       Object.assign(req.params, input.path);
       return handler(req, input);
     });
