@@ -3,7 +3,16 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ToolInputError } from '../errors.js';
 import { cursorParam, limitParam, pageOutput } from '../params.js';
 import { defineTool } from '../registry.js';
-import { ama2, POLL_LIMIT_MAX, rememberThread, seqParam, slim, slimEvent, threadIdParam } from './support.js';
+import {
+  ama2,
+  POLL_LIMIT_MAX,
+  rememberThread,
+  seqParam,
+  slim,
+  slimEvent,
+  THREAD_NOT_FOUND,
+  threadIdParam,
+} from './support.js';
 
 const NAME = 'ama2_poll_events';
 
@@ -45,7 +54,7 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
+  notFoundHint: THREAD_NOT_FOUND,
   untrusted: ['content'],
   paginate: {
     items: 'events',
