@@ -92,6 +92,9 @@ describe('AMA2_BASE_URL as the API reference shows it (…/api/v1)', () => {
       expect(paths).toContain('/api/v1/chat/threads');
       expect(paths).toContain(`/api/v1/chat/threads/${threadId}/events`);
       expect(paths.filter((p) => p.includes('/api/v1/api/v1'))).toEqual([]);
+      // The strict emulator refused (400) none of the CLI's requests. (platforms_status probes a
+      // nil thread id on purpose: its 404 proves the token works.)
+      expect(sandbox.emulators.ama2.requests.filter((r) => r.response?.status === 400)).toEqual([]);
     },
     20_000,
   );
