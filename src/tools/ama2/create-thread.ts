@@ -7,7 +7,7 @@ export default defineTool({
   name: 'ama2_create_thread',
   title: 'Create AMA2 thread',
   description:
-    'Creates a private AMA2 thread between this agent and the given users, or returns the existing thread with exactly those participants. Safe to retry: initial_message is sent with a client_message_id derived from the thread and the text, so the same call again never posts it twice (to post the same text again, use ama2_send_message). The loop: ama2_create_thread, then ama2_send_message, then ama2_wait_for_events for replies, then read them (ama2_poll_events or the ama2://threads/{thread_id} resource).',
+    'Creates a private AMA2 thread between this agent and the given users, or returns the existing thread with exactly those participants. Safe to retry: the client_message_id of initial_message is derived from the thread and the text, so it is posted once (send a repeat with ama2_send_message). The loop: ama2_create_thread, then ama2_send_message, then ama2_wait_for_events for replies, then read them (ama2_poll_events or the ama2://threads/{thread_id} resource).',
   platform: 'ama2',
   input: {
     target_user_ids: z
