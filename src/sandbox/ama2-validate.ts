@@ -43,15 +43,18 @@ export const AMA2_SHAPES = {
   }),
 } as const;
 
-type Shape = z.ZodType;
+type Shape = z.ZodObject;
 
 const badRequest = (message: string): EmulatorResponse => ({
   status: 400,
   json: { code: 'BAD_REQUEST', message },
 });
 
-function describeIssue(where: string, issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown ${where} field ${issue.keys.join(', ')}`;
+function describeIssue(where: string, issue: z.core.$ZodIssue, shape: Shape): string {
+  if (issue.code === 'unrecognized_keys') {
+    const known = Object.keys(shape.shape);
+    return `unknown ${where} field ${issue.keys.join(', ')} (${known.length ? `known: ${known.join(', ')}` : `this route takes no ${where} fields`})`;
+  }
   const field = issue.path.map(String).join('.');
   return `${where} field ${field || '(root)'}: ${issue.message}`;
 }
@@ -64,7 +67,7 @@ function check<T extends Shape>(
   const parsed = shape.safeParse(value);
   if (parsed.success) return { data: parsed.data };
   const issue = parsed.error.issues[0];
-  return { error: badRequest(issue ? describeIssue(where, issue) : `invalid ${where}`) };
+  return { error: badRequest(issue ? describeIssue(where, issue, shape) : `invalid ${where}`) };
 }
 
 /** The query as an object; a parameter given twice is refused (each is documented once). */

@@ -55,7 +55,7 @@ describe('the AMA2 emulator refuses what the platform refuses: 400 {code: BAD_RE
       'poll with after_seq instead of last_thread_seq',
       thread('/events'),
       { query: '?after_seq=0' },
-      /after_seq/,
+      /unknown query field after_seq \(known: last_thread_seq, limit\)/,
     ],
     [
       'poll with a non-numeric last_thread_seq',
