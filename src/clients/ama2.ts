@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ama2Credentials } from '../config.js';
-import { HttpClient, path } from './core.js';
+import { HttpClient, path, type RequestOptions } from './core.js';
 import { PlatformError } from './errors.js';
 import type { ClientOptions } from './index.js';
 import { readSse } from './sse.js';
@@ -78,6 +78,34 @@ export function ama2Origin(baseUrl: string): string {
 }
 
 /**
+ * Added to every AMA2 404: a base URL with a wrong path makes every route 404, and the tools'
+ * own hints only say to check the id.
+ */
+export const BASE_URL_HINT =
+  'if the ids are right, AMA2_BASE_URL may be wrong: it must be the API origin, e.g. https://api.ama2.me; a trailing /api/v1 is accepted';
+
+/** The same error with BASE_URL_HINT in its message when it is a 404; anything else unchanged. */
+function withBaseUrlHint(error: unknown): unknown {
+  if (!(error instanceof PlatformError) || error.kind !== 'not_found') return error;
+  const { kind, platform, status, code, requestId, retryAfterMs, method, details, body, rateLimit } = error;
+  return new PlatformError({
+    kind,
+    platform,
+    status,
+    code,
+    requestId,
+    retryAfterMs,
+    method,
+    path: error.path,
+    details,
+    body,
+    rateLimit,
+    message: `${error.message} (${BASE_URL_HINT})`,
+    cause: error.cause,
+  });
+}
+
+/**
  * Requests a minute this client's event loops (waits and subscriptions) may make to the poll and
  * stream routes together: half the documented 300 per key (apis/ama2.md §2 "Rate limits"), so the
  * key keeps room for explicit polls and other clients, whatever the server does.
@@ -112,7 +140,7 @@ export class Ama2Client {
 
   /** GET /health (no auth): `{status, service, version}`. */
   async health(signal?: AbortSignal): Promise<Ama2Health> {
-    return (await this.http.request<Ama2Health>({ method: 'GET', path: '/health', signal })).data;
+    return (await this.#request<Ama2Health>({ method: 'GET', path: '/health', signal })).data;
   }
 
   /** POST /api/v1/chat/threads. The same participant set returns the existing thread. */
@@ -121,7 +149,7 @@ export class Ama2Client {
     signal?: AbortSignal,
   ): Promise<Ama2Thread> {
     return (
-      await this.http.request<Ama2Thread>({
+      await this.#request<Ama2Thread>({
         method: 'POST',
         path: '/api/v1/chat/threads',
         json: body,
@@ -136,7 +164,7 @@ export class Ama2Client {
     body: SendAgentMessage,
     signal?: AbortSignal,
   ): Promise<{ accepted: boolean; message_id: string }> {
-    const response = await this.http.request<{ accepted: boolean; message_id: string }>({
+    const response = await this.#request<{ accepted: boolean; message_id: string }>({
       method: 'POST',
       path: path`/api/v1/chat/threads/${threadId}/agent-messages`,
       json: body,
@@ -161,7 +189,7 @@ export class Ama2Client {
     signal: AbortSignal | undefined,
     retry: 'default' | 'never',
   ): Promise<Ama2EventPage> {
-    const response = await this.http.request<Ama2EventPage>({
+    const response = await this.#request<Ama2EventPage>({
       method: 'GET',
       path: path`/api/v1/chat/threads/${threadId}/events`,
       query: { last_thread_seq: query.lastThreadSeq, limit: query.limit },
@@ -178,7 +206,7 @@ export class Ama2Client {
   }
 
   #openStream(threadId: string, signal: AbortSignal | undefined, retry: 'default' | 'never') {
-    return this.http.stream({
+    return this.#stream({
       method: 'GET',
       path: path`/api/v1/chat/threads/${threadId}/events/stream`,
       accept: 'text/event-stream',
@@ -267,7 +295,7 @@ export class Ama2Client {
     mode: ParticipationMode,
     signal?: AbortSignal,
   ): Promise<{ status: string }> {
-    const response = await this.http.request<{ status: string }>({
+    const response = await this.#request<{ status: string }>({
       method: 'POST',
       path: path`/api/v1/chat/threads/${threadId}/mode`,
       json: { participation_mode: mode },
@@ -278,7 +306,7 @@ export class Ama2Client {
 
   /** POST /api/v1/chat/threads/{thread_id}/webhooks with an https callback_url. */
   async registerWebhook(threadId: string, callbackUrl: string, signal?: AbortSignal): Promise<Ama2Webhook> {
-    const response = await this.http.request<Ama2Webhook>({
+    const response = await this.#request<Ama2Webhook>({
       method: 'POST',
       path: path`/api/v1/chat/threads/${threadId}/webhooks`,
       json: { callback_url: callbackUrl },
@@ -293,7 +321,7 @@ export class Ama2Client {
     subscriptionId: string,
     signal?: AbortSignal,
   ): Promise<{ status: string }> {
-    const response = await this.http.request<{ status: string }>({
+    const response = await this.#request<{ status: string }>({
       method: 'DELETE',
       path: path`/api/v1/chat/threads/${threadId}/webhooks/${subscriptionId}`,
       signal,
@@ -307,7 +335,7 @@ export class Ama2Client {
    */
   async listThreads(signal?: AbortSignal): Promise<Ama2ThreadSummary[]> {
     if (!this.credentials.userToken) throw new Error('listThreads needs AMA2_USER_TOKEN');
-    const response = await this.http.request<Ama2ThreadSummary[] | { threads: Ama2ThreadSummary[] }>({
+    const response = await this.#request<Ama2ThreadSummary[] | { threads: Ama2ThreadSummary[] }>({
       method: 'GET',
       path: '/api/v1/chat/threads',
       headers: { authorization: `Bearer ${this.credentials.userToken}` },
@@ -319,6 +347,22 @@ export class Ama2Client {
 
   close(): Promise<void> {
     return this.http.close();
+  }
+
+  async #request<T>(options: RequestOptions) {
+    try {
+      return await this.http.request<T>(options);
+    } catch (error) {
+      throw withBaseUrlHint(error);
+    }
+  }
+
+  async #stream(options: RequestOptions) {
+    try {
+      return await this.http.stream(options);
+    } catch (error) {
+      throw withBaseUrlHint(error);
+    }
   }
 }
 

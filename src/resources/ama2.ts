@@ -1,7 +1,5 @@
 import type { Ama2Client, Ama2Event } from '../clients/ama2.js';
-import { PlatformError } from '../clients/errors.js';
-import { slim, THREAD_NOT_FOUND } from '../tools/ama2/support.js';
-import { errorText } from '../tools/registry.js';
+import { slim } from '../tools/ama2/support.js';
 import { defineResource } from './define.js';
 import { historyContents, newestWithin, renderTranscript } from './transcript.js';
 
@@ -35,17 +33,10 @@ export default defineResource({
   async read(uri, { thread_id: threadId = '' }, ctx) {
     const client = ctx.clients.ama2!;
     const events: Ama2Event[] = [];
-    try {
-      for await (const page of pages(client, threadId, ctx.signal)) {
-        events.push(...page);
-        // Older events are dropped as newer pages arrive, so memory stays bounded.
-        if (events.length > PAGE * 10) events.splice(0, events.length - PAGE * 10);
-      }
-    } catch (error) {
-      // A 404 reads like a tool's: check the thread id, then the base URL.
-      if (error instanceof PlatformError && error.kind === 'not_found')
-        throw new Error(errorText(error, THREAD_NOT_FOUND), { cause: error });
-      throw error;
+    for await (const page of pages(client, threadId, ctx.signal)) {
+      events.push(...page);
+      // Older events are dropped as newer pages arrive, so memory stays bounded.
+      if (events.length > PAGE * 10) events.splice(0, events.length - PAGE * 10);
     }
     const messages = events.filter((e) => typeof e.content === 'string');
     const budget = Math.floor(ctx.maxResultChars / 2);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isUuid } from '../params.js';
 import { defineTool } from '../registry.js';
-import { ama2, CONTENT_MAX, derivedMessageId, notFoundHint, rememberThread, threadUri } from './support.js';
+import { ama2, CONTENT_MAX, derivedMessageId, rememberThread, threadUri } from './support.js';
 
 export default defineTool({
   name: 'ama2_create_thread',
@@ -53,7 +53,6 @@ export default defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['display_name'],
-  notFoundHint: notFoundHint('Check target_user_ids: each must be the UUID of an existing AMA2 user.'),
   links: (out) => [
     { uri: out.resource_uri, name: `AMA2 thread ${out.thread_id}`, mimeType: 'text/markdown' },
   ],

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pageOfAll, resumeAfter } from '../cursor.js';
 import { cursorParam, limitParam, pageOutput } from '../params.js';
 import { defineTool } from '../registry.js';
-import { ama2, BASE_URL_HINT, rememberThread } from './support.js';
+import { ama2, rememberThread } from './support.js';
 
 const NAME = 'ama2_list_threads';
 
@@ -41,7 +41,6 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['last_message_preview'],
-  notFoundHint: BASE_URL_HINT,
   paginate: { items: 'threads', resume: resumeAfter(NAME) },
   async run(input, ctx) {
     // The platform documents no paging for this list, so it is paged here.

@@ -3,16 +3,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ToolInputError } from '../errors.js';
 import { cursorParam, limitParam, pageOutput } from '../params.js';
 import { defineTool } from '../registry.js';
-import {
-  ama2,
-  POLL_LIMIT_MAX,
-  rememberThread,
-  seqParam,
-  slim,
-  slimEvent,
-  THREAD_NOT_FOUND,
-  threadIdParam,
-} from './support.js';
+import { ama2, POLL_LIMIT_MAX, rememberThread, seqParam, slim, slimEvent, threadIdParam } from './support.js';
 
 const NAME = 'ama2_poll_events';
 
@@ -54,7 +45,7 @@ export default defineTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  notFoundHint: THREAD_NOT_FOUND,
+  notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
   untrusted: ['content'],
   paginate: {
     items: 'events',

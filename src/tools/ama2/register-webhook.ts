@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../registry.js';
-import { ama2, THREAD_NOT_FOUND, threadIdParam } from './support.js';
+import { ama2, threadIdParam } from './support.js';
 
 export default defineTool({
   name: 'ama2_register_webhook',
@@ -27,7 +27,7 @@ export default defineTool({
     created_at: z.string().optional().describe('RFC 3339 time.'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  notFoundHint: THREAD_NOT_FOUND,
+  notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
   async run(input, ctx) {
     const hook = await ama2(ctx.clients).registerWebhook(input.thread_id, input.callback_url, ctx.signal);
     return {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../registry.js';
-import { ama2, notFoundHint, threadIdParam } from './support.js';
+import { ama2, threadIdParam } from './support.js';
 
 export default defineTool({
   name: 'ama2_remove_webhook',
@@ -24,9 +24,8 @@ export default defineTool({
     removed: z.boolean().describe('True when the platform confirmed the removal.'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  notFoundHint: notFoundHint(
+  notFoundHint:
     'The thread or webhook does not exist (already removed?); ama2_register_webhook returns subscription ids.',
-  ),
   async run(input, ctx) {
     const result = await ama2(ctx.clients).removeWebhook(input.thread_id, input.subscription_id, ctx.signal);
     return {

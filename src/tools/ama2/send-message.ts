@@ -7,7 +7,6 @@ import {
   rememberThread,
   SENDER_ID,
   seqParam,
-  THREAD_NOT_FOUND,
   threadIdParam,
   threadUri,
 } from './support.js';
@@ -54,7 +53,7 @@ export default defineTool({
     client_message_id: z.string().describe('The idempotency key used; reuse it to retry safely.'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  notFoundHint: THREAD_NOT_FOUND,
+  notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
   links: (out) => [
     { uri: threadUri(out.thread_id), name: `AMA2 thread ${out.thread_id}`, mimeType: 'text/markdown' },
   ],

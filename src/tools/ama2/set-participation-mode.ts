@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../registry.js';
-import { ama2, THREAD_NOT_FOUND, threadIdParam } from './support.js';
+import { ama2, threadIdParam } from './support.js';
 
 export default defineTool({
   name: 'ama2_set_participation_mode',
@@ -18,7 +18,7 @@ export default defineTool({
     status: z.string().describe('Platform status, "ok" on success.'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  notFoundHint: THREAD_NOT_FOUND,
+  notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
   async run(input, ctx) {
     const result = await ama2(ctx.clients).setParticipationMode(
       input.thread_id,

@@ -11,20 +11,6 @@ export const POLL_LIMIT_MAX = 100;
 export const WAIT_MAX_SECONDS = 60;
 
 /**
- * Appended to every AMA2 not-found hint: a base URL with a wrong path makes every route 404, and
- * without this the model is only told to check the id.
- */
-export const BASE_URL_HINT =
-  'If the ids are right, AMA2_BASE_URL may be wrong: it must be the API origin, e.g. https://api.ama2.me (a trailing /api/v1 is accepted).';
-
-/** A tool's 404 hint: what to check first, then the base URL. */
-export const notFoundHint = (first: string) => `${first} ${BASE_URL_HINT}`;
-
-export const THREAD_NOT_FOUND = notFoundHint(
-  'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
-);
-
-/**
  * A UUIDv5-style id (SHA-1, version and variant bits set) from the thread and the text, so
  * sending the same initial_message to the same thread again reuses its client_message_id and
  * the platform's dedupe keeps one copy (apis/ama2.md §3 "Messages", idempotency).

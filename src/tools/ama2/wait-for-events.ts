@@ -9,7 +9,6 @@ import {
   seqParam,
   slim,
   slimEvent,
-  THREAD_NOT_FOUND,
   threadIdParam,
   WAIT_MAX_SECONDS,
 } from './support.js';
@@ -44,7 +43,7 @@ export default defineTool({
     waited_ms: z.number().describe('How long the call waited.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  notFoundHint: THREAD_NOT_FOUND,
+  notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
   untrusted: ['content'],
   async run(input, ctx) {
     const client = ama2(ctx.clients);
