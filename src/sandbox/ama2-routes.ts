@@ -7,7 +7,7 @@ import {
   type Thread,
   type ThreadEvent,
 } from './ama2-state.js';
-import { AMA2_SHAPES, checkBody, checkQuery } from './ama2-validate.js';
+import { AMA2_SHAPES, checkPost, checkQuery } from './ama2-validate.js';
 import type { Emulator, EmulatorRequest, EmulatorResponse } from './emulator.js';
 
 // Routes of the AMA2 Thread Runtime API as apis/ama2.md §2 documents them.
@@ -66,7 +66,7 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
     return thread.participants.some((p) => p.sender_id === sender) ? thread : undefined;
   };
 
-  /** Refuses any query parameter: the routes below document none, except the poll. */
+  /** Refuses any query parameter: the GET and DELETE routes below document none, except the poll. */
   const noQuery = (req: EmulatorRequest): EmulatorResponse | null => {
     const checked = checkQuery(req, AMA2_SHAPES.none);
     return 'error' in checked ? checked.error : null;
@@ -95,10 +95,8 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
   emulator.route('POST', '/api/v1/chat/threads', (req) => {
     const limited = rateLimit(req, 'create');
     if (limited) return limited;
-    const body = checkBody(req, AMA2_SHAPES.createThread);
+    const body = checkPost(req, AMA2_SHAPES.createThread);
     if ('error' in body) return body.error;
-    const refused = noQuery(req);
-    if (refused) return refused;
     const ids = body.data.target_user_ids;
     const unknown = ids.find((id) => !world.user(id));
     if (unknown) return error(404, 'NOT_FOUND', `User ${unknown} not found`);
@@ -112,10 +110,8 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
   emulator.route('POST', '/api/v1/chat/threads/:thread_id/agent-messages', (req) => {
     const limited = rateLimit(req, 'send');
     if (limited) return limited;
-    const body = checkBody(req, AMA2_SHAPES.agentMessage);
+    const body = checkPost(req, AMA2_SHAPES.agentMessage);
     if ('error' in body) return body.error;
-    const refused = noQuery(req);
-    if (refused) return refused;
     const thread = threadFor(req);
     if (!thread) return threadNotFound();
     const { content, client_message_id: clientMessageId, mentions } = body.data;
@@ -170,10 +166,8 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
   emulator.route('POST', '/api/v1/chat/threads/:thread_id/mode', (req) => {
     const limited = rateLimit(req, 'manage');
     if (limited) return limited;
-    const body = checkBody(req, AMA2_SHAPES.mode);
+    const body = checkPost(req, AMA2_SHAPES.mode);
     if ('error' in body) return body.error;
-    const refused = noQuery(req);
-    if (refused) return refused;
     const thread = threadFor(req);
     if (!thread) return threadNotFound();
     if (bearer(req) === actors.limitedToken)
@@ -185,10 +179,8 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
   emulator.route('POST', '/api/v1/chat/threads/:thread_id/webhooks', (req) => {
     const limited = rateLimit(req, 'manage');
     if (limited) return limited;
-    const body = checkBody(req, AMA2_SHAPES.webhook);
+    const body = checkPost(req, AMA2_SHAPES.webhook);
     if ('error' in body) return body.error;
-    const refused = noQuery(req);
-    if (refused) return refused;
     const thread = threadFor(req);
     if (!thread) return threadNotFound();
     const url = body.data.callback_url;

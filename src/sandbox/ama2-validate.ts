@@ -90,7 +90,7 @@ export function checkQuery<T extends Shape>(
 }
 
 /** The request's JSON body, which must be an object matching `shape`. */
-export function checkBody<T extends Shape>(
+function checkBody<T extends Shape>(
   req: EmulatorRequest,
   shape: T,
 ): { data: z.output<T> } | { error: EmulatorResponse } {
@@ -98,4 +98,13 @@ export function checkBody<T extends Shape>(
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     return { error: badRequest('request body must be a JSON object (Content-Type: application/json)') };
   return check(shape, body, 'body');
+}
+
+/** A POST: no query parameters (none are documented on them) and a JSON body matching `shape`. */
+export function checkPost<T extends Shape>(
+  req: EmulatorRequest,
+  shape: T,
+): { data: z.output<T> } | { error: EmulatorResponse } {
+  const query = checkQuery(req, AMA2_SHAPES.none);
+  return 'error' in query ? query : checkBody(req, shape);
 }
