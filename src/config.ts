@@ -86,7 +86,7 @@ export const ENV_VARS = {
   AMA2_TOKEN:
     'AMA2 external-agent token (starts with ama_eat_); create one in AMA2 under Agents > External agent tokens',
   AMA2_USER_TOKEN: 'optional AMA2 user JWT; unlocks ama2_list_threads',
-  AMA2_BASE_URL: `AMA2 API origin (default ${DEFAULT_BASE_URLS.ama2})`,
+  AMA2_BASE_URL: `AMA2 API origin (default ${DEFAULT_BASE_URLS.ama2}; a trailing /api/v1 is accepted)`,
   AMIGO_API_KEY: 'Amigo Platform workspace API key',
   AMIGO_WORKSPACE_ID: 'Amigo workspace id (UUID)',
   AMIGO_BASE_URL: `Amigo API origin (default ${DEFAULT_BASE_URLS.amigo})`,

@@ -7,6 +7,7 @@ import {
   type Thread,
   type ThreadEvent,
 } from './ama2-state.js';
+import { AMA2_SHAPES, checkPost, checkQuery } from './ama2-validate.js';
 import type { Emulator, EmulatorRequest, EmulatorResponse } from './emulator.js';
 
 // Routes of the AMA2 Thread Runtime API as apis/ama2.md §2 documents them.
@@ -26,14 +27,10 @@ type Bucket = 'create' | 'read' | 'send' | 'manage';
 /** Documented per-key limits per minute (apis/ama2.md §2 "Rate limits"). */
 export const AMA2_RATE_LIMITS: Record<Bucket, number> = { create: 60, read: 300, send: 60, manage: 60 };
 
-const CONTENT_MAX = 5000;
-const POLL_LIMIT_MAX = 100;
-
 const error = (status: number, code: string, message: string): EmulatorResponse => ({
   status,
   json: { code, message },
 });
-const badRequest = (message: string) => error(400, 'BAD_REQUEST', message);
 const threadNotFound = () => error(404, 'NOT_FOUND', 'Thread not found');
 
 export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors: Ama2Actors): void {
@@ -69,13 +66,16 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
     return thread.participants.some((p) => p.sender_id === sender) ? thread : undefined;
   };
 
-  const body = (req: EmulatorRequest): Record<string, unknown> =>
-    req.json !== null && typeof req.json === 'object' && !Array.isArray(req.json)
-      ? (req.json as Record<string, unknown>)
-      : {};
+  /** Refuses any query parameter: the GET and DELETE routes below document none, except the poll. */
+  const noQuery = (req: EmulatorRequest): EmulatorResponse | null => {
+    const checked = checkQuery(req, AMA2_SHAPES.none);
+    return 'error' in checked ? checked.error : null;
+  };
 
   emulator.route('GET', '/api/v1/chat/threads', (req) => {
     if (isAgent(req)) return error(401, 'UNAUTHORIZED', 'This endpoint requires a user token');
+    const refused = noQuery(req);
+    if (refused) return refused;
     const userSender = `user:${SANDBOX_USERS[0]!.id}`;
     const threads = [...world.threads.values()]
       .filter((t) => t.participants.some((p) => p.sender_id === userSender))
@@ -95,13 +95,12 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
   emulator.route('POST', '/api/v1/chat/threads', (req) => {
     const limited = rateLimit(req, 'create');
     if (limited) return limited;
-    const ids = body(req).target_user_ids;
-    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string')) {
-      return badRequest('target_user_ids must be a non-empty array of user ids');
-    }
-    const unknown = ids.find((id) => !world.user(id as string));
+    const body = checkPost(req, AMA2_SHAPES.createThread);
+    if ('error' in body) return body.error;
+    const ids = body.data.target_user_ids;
+    const unknown = ids.find((id) => !world.user(id));
     if (unknown) return error(404, 'NOT_FOUND', `User ${unknown} not found`);
-    const { thread, created } = world.createThread(ids as string[]);
+    const { thread, created } = world.createThread(ids);
     return {
       status: created ? 201 : 200,
       json: { thread_id: thread.thread_id, participants: thread.participants, created_at: thread.created_at },
@@ -111,39 +110,22 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
   emulator.route('POST', '/api/v1/chat/threads/:thread_id/agent-messages', (req) => {
     const limited = rateLimit(req, 'send');
     if (limited) return limited;
+    const body = checkPost(req, AMA2_SHAPES.agentMessage);
+    if ('error' in body) return body.error;
     const thread = threadFor(req);
     if (!thread) return threadNotFound();
-    const { content, client_message_id: clientMessageId, mentions } = body(req);
-    if (typeof content !== 'string' || content.length < 1 || content.length > CONTENT_MAX) {
-      return badRequest(`content must be 1 to ${CONTENT_MAX} characters`);
-    }
-    if (typeof clientMessageId !== 'string' || clientMessageId.length === 0)
-      return badRequest('client_message_id is required');
-    if (
-      mentions !== undefined &&
-      (!Array.isArray(mentions) || !mentions.every((m) => typeof m === 'string'))
-    ) {
-      return badRequest('mentions must be an array of sender ids');
-    }
-    const sent = world.sendAgentMessage(
-      thread,
-      content,
-      clientMessageId,
-      (mentions as string[] | undefined) ?? [],
-    );
+    const { content, client_message_id: clientMessageId, mentions } = body.data;
+    const sent = world.sendAgentMessage(thread, content, clientMessageId, mentions ?? []);
     return { status: 200, json: { accepted: true, message_id: sent.message_id } };
   });
 
   emulator.route('GET', '/api/v1/chat/threads/:thread_id/events', (req) => {
     const limited = rateLimit(req, 'read');
     if (limited) return limited;
-    const after = Number(req.query.get('last_thread_seq') ?? '0');
-    const limit = Number(req.query.get('limit') ?? '50');
-    if (!Number.isInteger(after) || after < 0)
-      return badRequest('last_thread_seq must be a non-negative integer');
-    if (!Number.isInteger(limit) || limit < 1 || limit > POLL_LIMIT_MAX) {
-      return badRequest(`limit must be an integer from 1 to ${POLL_LIMIT_MAX}`);
-    }
+    const query = checkQuery(req, AMA2_SHAPES.pollQuery);
+    if ('error' in query) return query.error;
+    // Defaults as documented: last_thread_seq 0 (everything), limit 50.
+    const { last_thread_seq: after = 0, limit = 50 } = query.data;
     const thread = threadFor(req);
     if (!thread) return threadNotFound();
     const newer = thread.events.filter((e) => e.thread_seq > after);
@@ -153,6 +135,8 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
   emulator.route('GET', '/api/v1/chat/threads/:thread_id/events/stream', (req) => {
     const limited = rateLimit(req, 'read');
     if (limited) return limited;
+    const refused = noQuery(req);
+    if (refused) return refused;
     const thread = threadFor(req);
     if (!thread) return threadNotFound();
     return {
@@ -182,25 +166,26 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
   emulator.route('POST', '/api/v1/chat/threads/:thread_id/mode', (req) => {
     const limited = rateLimit(req, 'manage');
     if (limited) return limited;
+    const body = checkPost(req, AMA2_SHAPES.mode);
+    if ('error' in body) return body.error;
     const thread = threadFor(req);
     if (!thread) return threadNotFound();
     if (bearer(req) === actors.limitedToken)
       return error(403, 'FORBIDDEN', 'Missing capability: manage_thread');
-    const mode = body(req).participation_mode;
-    if (mode !== 'open' && mode !== 'invocation_only')
-      return badRequest('participation_mode must be open or invocation_only');
-    thread.mode = mode as Mode;
+    thread.mode = body.data.participation_mode as Mode;
     return { status: 200, json: { status: 'ok' } };
   });
 
   emulator.route('POST', '/api/v1/chat/threads/:thread_id/webhooks', (req) => {
     const limited = rateLimit(req, 'manage');
     if (limited) return limited;
+    const body = checkPost(req, AMA2_SHAPES.webhook);
+    if ('error' in body) return body.error;
     const thread = threadFor(req);
     if (!thread) return threadNotFound();
-    const url = body(req).callback_url;
-    if (typeof url !== 'string' || !URL.canParse(url) || new URL(url).protocol !== 'https:') {
-      return badRequest('callback_url must be an https URL');
+    const url = body.data.callback_url;
+    if (!URL.canParse(url) || new URL(url).protocol !== 'https:') {
+      return error(400, 'BAD_REQUEST', 'callback_url must be an https URL');
     }
     const hook = {
       subscription_id: randomUUID(),
@@ -215,6 +200,8 @@ export function registerAma2Routes(emulator: Emulator, world: Ama2World, actors:
   emulator.route('DELETE', '/api/v1/chat/threads/:thread_id/webhooks/:subscription_id', (req) => {
     const limited = rateLimit(req, 'manage');
     if (limited) return limited;
+    const refused = noQuery(req);
+    if (refused) return refused;
     const thread = threadFor(req);
     if (!thread) return threadNotFound();
     if (!thread.webhooks.delete(req.params.subscription_id ?? ''))

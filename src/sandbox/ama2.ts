@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import { registerAma2Routes } from './ama2-routes.js';
 import { Ama2World } from './ama2-state.js';
+import { AMA2_SHAPES, checkQuery } from './ama2-validate.js';
 import { AMA2_SANDBOX_LIMITED_TOKEN, AMA2_SANDBOX_TOKEN, AMA2_SANDBOX_USER_TOKEN } from './credentials.js';
 import { createEmulator, type Emulator } from './emulator.js';
 import type { FaultOptions } from './faults.js';
@@ -47,7 +48,11 @@ export function createAma2Emulator(options: Ama2EmulatorOptions = {}): {
   emulator.route(
     'GET',
     '/health',
-    () => ({ status: 200, json: { status: 'ok', service: 'backend-go', version: 'sandbox' } }),
+    (req) => {
+      const query = checkQuery(req, AMA2_SHAPES.none);
+      if ('error' in query) return query.error;
+      return { status: 200, json: { status: 'ok', service: 'backend-go', version: 'sandbox' } };
+    },
     {
       public: true,
     },

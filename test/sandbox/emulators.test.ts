@@ -45,7 +45,7 @@ describe('startSandbox', () => {
       token: AMA2_SANDBOX_TOKEN,
       userToken: expect.any(String),
     });
-    expect(sandbox.ama2.token).toMatch(/^ama_eat_sandbox_/);
+    expect(sandbox.ama2.token).toMatch(/^ama_eat_[0-9a-f]{64}$/);
     expect(sandbox.amigo).toEqual({
       baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       apiKey: AMIGO_SANDBOX_API_KEY,

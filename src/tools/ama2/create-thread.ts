@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { isUuid } from '../params.js';
 import { defineTool } from '../registry.js';
-import { ama2, CONTENT_MAX, rememberThread, threadUri } from './support.js';
+import { ama2, CONTENT_MAX, derivedMessageId, rememberThread, threadUri } from './support.js';
 
 export default defineTool({
   name: 'ama2_create_thread',
   title: 'Create AMA2 thread',
   description:
-    'Creates a private AMA2 thread between this agent and the given users, or returns the existing thread with exactly those participants. The loop: ama2_create_thread, then ama2_send_message, then ama2_wait_for_events for replies, then read them (ama2_poll_events or the ama2://threads/{thread_id} resource).',
+    'Creates a private AMA2 thread between this agent and the given users, or returns the existing thread with exactly those participants. Safe to retry: the client_message_id of initial_message is derived from the thread and the text, so it is posted once (send a repeat with ama2_send_message). The loop: ama2_create_thread, then ama2_send_message, then ama2_wait_for_events for replies, then read them (ama2_poll_events or the ama2://threads/{thread_id} resource).',
   platform: 'ama2',
   input: {
     target_user_ids: z
@@ -46,7 +45,10 @@ export default defineTool({
       .optional()
       .describe('Mode set after creation, if asked.'),
     initial_message_id: z.string().optional().describe('message_id of initial_message, if sent.'),
-    initial_client_message_id: z.string().optional().describe('client_message_id used for initial_message.'),
+    initial_client_message_id: z
+      .string()
+      .optional()
+      .describe('client_message_id used for initial_message, derived from thread_id and the text.'),
     resource_uri: z.string().describe('The thread history as an MCP resource.'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -64,7 +66,7 @@ export default defineTool({
       await client.setParticipationMode(thread.thread_id, input.participation_mode, ctx.signal);
     let initial: { message_id: string; client_message_id: string } | undefined;
     if (input.initial_message) {
-      const clientMessageId = randomUUID();
+      const clientMessageId = derivedMessageId(thread.thread_id, input.initial_message);
       const sent = await client.sendAgentMessage(
         thread.thread_id,
         { content: input.initial_message, client_message_id: clientMessageId },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Ama2Client, Ama2Event } from '../../clients/ama2.js';
 import type { Clients } from '../../clients/index.js';
@@ -8,6 +9,21 @@ import type { RecentResources } from '../../resources/recent.js';
 export const CONTENT_MAX = 5000;
 export const POLL_LIMIT_MAX = 100;
 export const WAIT_MAX_SECONDS = 60;
+
+/**
+ * A UUIDv5-style id (SHA-1, version and variant bits set) from the thread and the text, so
+ * sending the same initial_message to the same thread again reuses its client_message_id and
+ * the platform's dedupe keeps one copy (apis/ama2.md §3 "Messages", idempotency).
+ */
+export function derivedMessageId(threadId: string, text: string): string {
+  const hash = createHash('sha1')
+    .update(`agent-platforms-mcp:ama2:initial_message\n${threadId}\n${text}`)
+    .digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 export function ama2(clients: Clients): Ama2Client {
   // The registry offers AMA2 tools only when the client exists.
