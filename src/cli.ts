@@ -96,7 +96,7 @@ async function run(config: Config): Promise<void> {
     // A session that brings credential headers gets clients of its own, used by it alone; one
     // that brings none shares the server's.
     const makeSession = async (req: IncomingMessage) => {
-      const own = credentialsFromHeaders(req.headers, config.credentials);
+      const own = credentialsFromHeaders(req.headers, config.credentials, process.env);
       if (!own) {
         const server = makeServer();
         return { server, close: () => server.close().catch(() => {}) };

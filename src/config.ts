@@ -493,6 +493,7 @@ const MIN_HEADER_SECRET_CHARS = 16;
 export function credentialsFromHeaders(
   headers: Record<string, string | string[] | undefined>,
   server: PlatformCredentials,
+  serverEnv: Record<string, string | undefined> = {},
 ): PlatformCredentials | undefined {
   const env: Record<string, string> = {};
   for (const [header, variable] of Object.entries(CREDENTIAL_HEADERS)) {
@@ -507,9 +508,11 @@ export function credentialsFromHeaders(
     env[variable] = value;
   }
   if (Object.keys(env).length === 0) return undefined;
-  for (const [platform, base] of Object.entries(server)) {
+  for (const platform of PLATFORMS) {
+    // The server's base URL, also for a platform it has no key of its own for.
     const name = `${platform.toUpperCase()}_BASE_URL`;
-    if (base?.baseUrl) env[name] = base.baseUrl;
+    const base = server[platform]?.baseUrl ?? serverEnv[name];
+    if (base) env[name] = base;
   }
   try {
     const action = parseConfig([], env);
