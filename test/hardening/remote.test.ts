@@ -221,6 +221,13 @@ describe('secrets in successful answers (D2) and per-session redaction (E2, E3)'
     const logBefore = proc.stderr().length;
 
     const session = await openSession(proc.url);
+    const named = await call(proc.url, session, 3, 'atthene_create_agent', {
+      system_config: { name: `${poison} helper`, agent_type: 'llm_agent', system_prompt: 'Hi.' },
+    });
+    expect(structuredOf<{ agent: { name: string } }>(named).agent.name).toBe(`${poison} helper`);
+    const later = proc.stderr().slice(logBefore);
+    expect(later).toContain('"name":"agent-platforms-mcp"');
+    expect(later).not.toContain('agent-[redacted]');
     const echoed = await call(proc.url, session, 2, 'atthene_create_agent', {
       system_config: {
         name: `echo ${ATTHENE_SANDBOX_API_KEY}`,
@@ -232,16 +239,8 @@ describe('secrets in successful answers (D2) and per-session redaction (E2, E3)'
     const result = JSON.stringify(echoed.message?.result);
     expect(result).not.toContain(ATTHENE_SANDBOX_API_KEY);
     expect(result).toContain('[redacted]');
-    const structured = echoed.message?.result?.structuredContent as { agent: { name: string } };
-    expect(structured.agent.name).toBe('echo [redacted]');
+    expect(structuredOf<{ agent: { name: string } }>(echoed).agent.name).toBe('echo [redacted]');
 
-    const named = await call(proc.url, session, 3, 'atthene_create_agent', {
-      system_config: { name: `${poison} helper`, agent_type: 'llm_agent', system_prompt: 'Hi.' },
-    });
-    expect(structuredOf<{ agent: { name: string } }>(named).agent.name).toBe(`${poison} helper`);
-    const later = proc.stderr().slice(logBefore);
-    expect(later).toContain('"name":"agent-platforms-mcp"');
-    expect(later).not.toContain('agent-[redacted]');
     expect(proc.stderr()).not.toContain(ATTHENE_SANDBOX_API_KEY);
     await expectHealthy(proc.url);
   }, 20_000);
