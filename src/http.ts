@@ -214,10 +214,13 @@ export async function startHttpServer(
     if (options.stateless) return handleStateless(req, res, body);
 
     const sessionId = req.headers['mcp-session-id'];
-    let session = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    const found = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
     // Another principal, or other credential headers, get the same answer as an unknown id (E1).
-    if (session && !boundTo(session, principal, req)) session = undefined;
-    if (typeof sessionId === 'string' && !session) return refuse(res, 404, NO_SESSION);
+    const session = found && boundTo(found, principal, req) ? found : undefined;
+    if (typeof sessionId === 'string' && !session) {
+      if (found) log.warn({ session: sessionId.slice(0, 8) }, 'session id presented by another client; 404');
+      return refuse(res, 404, NO_SESSION);
+    }
     if (!session) {
       if (req.method !== 'POST') return refuse(res, 400, 'Mcp-Session-Id header is required');
       if (!isInitializeRequest(body)) {

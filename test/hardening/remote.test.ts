@@ -146,6 +146,7 @@ describe('OAuth sessions: hijack (E1) and the Host check on every route (E8)', (
       expect(await deleted.text(), label).toContain('Session not found');
     }
     expect((await expectHealthy(proc.url)).sessions).toBe(1);
+    expect(proc.stderr()).toContain('session id presented by another client');
     const own = await call(proc.url, session, 6, 'atthene_list_agents', {});
     expect(own.status).toBe(200);
     expect(own.message?.result?.isError).toBeUndefined();
