@@ -207,7 +207,7 @@ describe('OAuth sessions: hijack (E1) and the Host check on every route (E8)', (
 });
 
 describe('secrets in successful answers (D2) and per-session redaction (E2, E3)', () => {
-  it("the server's key echoed in a result is redacted from text and structuredContent; another session's header value censors nothing here", async () => {
+  it("the server's key echoed in a result or a history is redacted from text and structuredContent; another session's header value censors nothing here", async () => {
     proc = await startHttpCli(['--sandbox'], { LOG_LEVEL: 'debug' });
     // A would-be censor: a real session, and an initialize the transport refuses (406) after the
     // headers were read. Neither may change what other sessions see or what the log says.
@@ -241,6 +241,24 @@ describe('secrets in successful answers (D2) and per-session redaction (E2, E3)'
     expect(result).not.toContain(ATTHENE_SANDBOX_API_KEY);
     expect(result).toContain('[redacted]');
     expect(structuredOf<{ agent: { name: string } }>(echoed).agent.name).toBe('echo [redacted]');
+
+    // The same key written into a conversation: the history resource is scrubbed like a result.
+    const thread = await call(proc.url, session, 4, 'ama2_create_thread', {
+      target_user_ids: [SANDBOX_USERS[0]!.id],
+    });
+    const threadId = structuredOf<{ thread_id: string }>(thread).thread_id;
+    await call(proc.url, session, 5, 'ama2_send_message', {
+      thread_id: threadId,
+      content: `my key is ${ATTHENE_SANDBOX_API_KEY}`,
+    });
+    const read = await post(
+      proc.url,
+      rpc(6, 'resources/read', { uri: `ama2://threads/${threadId}` }),
+      session,
+    );
+    const history = await read.text();
+    expect(history).toContain('my key is [redacted]');
+    expect(history).not.toContain(ATTHENE_SANDBOX_API_KEY);
 
     expect(proc.stderr()).not.toContain(ATTHENE_SANDBOX_API_KEY);
     await expectHealthy(proc.url);
