@@ -41,7 +41,8 @@ const SECRET_PATTERNS: RegExp[] = [
   /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
 ];
 
-// Reference-counted: HTTP sessions bring their own credentials and drop them when they close.
+// The server's own credentials, reference-counted: clients created and closed in turn (tests, tools)
+// register and forget the same values.
 const knownSecrets = new Map<string, number>();
 
 /**
