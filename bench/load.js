@@ -19,6 +19,8 @@ const server = spawn(process.execPath, ['dist/cli.js', '--sandbox', '--http', '-
     LOG_LEVEL: 'warn',
     MCP_MAX_SESSIONS: String(SESSIONS + 10),
     MCP_SESSION_RATE_PER_MINUTE: '100000',
+    // Every session is one client address here; the defaults are sized for separate clients.
+    MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(4 * SESSIONS),
   },
 });
 const url = await new Promise((resolve, reject) => {

@@ -90,6 +90,18 @@ const http = await startHttpServer(
     allowedHosts: [],
     maxBodyBytes: 1 << 20,
     sessionIdleMs: 600_000,
+    stateless: false,
+    maxSessions: 1000,
+    sessionRatePerMinute: 1_000_000,
+    maxWatchers: 20,
+    maxInFlightPerSession: 1000,
+    eventStore: { sessionBytes: 1 << 20, totalBytes: 64 << 20, maxAgeMs: 300_000 },
+    connections: {
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 4096,
+      maxConnectionsPerAddress: 4096,
+    },
   },
   makeServer,
   log,
@@ -215,7 +227,14 @@ await new Promise((resolve) => child.once('exit', resolve));
 const memory = JSON.parse(childOut);
 const server = spawn(process.execPath, ['dist/cli.js', '--sandbox', '--http', '--port', '0'], {
   stdio: ['ignore', 'ignore', 'pipe'],
-  env: { ...process.env, LOG_LEVEL: 'warn', MCP_MAX_SESSIONS: String(IDLE_SESSIONS + 10) },
+  env: {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    MCP_MAX_SESSIONS: String(IDLE_SESSIONS + 10),
+    // All idle sessions come from one address here; the defaults are sized for separate clients.
+    MCP_SESSION_RATE_PER_MINUTE: '100000',
+    MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(4 * IDLE_SESSIONS),
+  },
 });
 const url = await new Promise((resolve) => {
   let err = '';

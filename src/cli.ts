@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type { IncomingMessage } from 'node:http';
-import { type Clients, closeClients, createClients } from './clients/index.js';
+import { type Clients, closeClients, createClients, credentialSecrets } from './clients/index.js';
 import { type Config, ConfigError, credentialsFromHeaders, PLATFORMS, parseConfig, USAGE } from './config.js';
 import { createLogger, type Logger, scrubSecrets } from './log.js';
 import { createServer } from './server.js';
@@ -65,10 +65,10 @@ async function run(config: Config): Promise<void> {
   );
   if (missing.length > 0) log.info({ platforms: missing }, 'platforms without credentials are not offered');
 
-  const makeServer = (sessionClients: Clients = clients) =>
+  const makeServer = (sessionClients: Clients = clients, sessionLog: Logger = log) =>
     createServer({
       clients: sessionClients,
-      log,
+      log: sessionLog,
       toolsets: config.toolsets,
       readOnly: config.readOnly,
       maxResultChars: config.maxResultChars,
@@ -96,14 +96,24 @@ async function run(config: Config): Promise<void> {
     // A session that brings credential headers gets clients of its own, used by it alone; one
     // that brings none shares the server's.
     const makeSession = async (req: IncomingMessage) => {
-      const own = credentialsFromHeaders(req.headers, config.credentials);
-      const sessionClients = own ? createClients(own, clientOptions) : clients;
-      const server = makeServer(sessionClients);
+      const own = credentialsFromHeaders(req.headers, config.credentials, process.env);
+      if (!own) {
+        const server = makeServer();
+        return { server, close: () => server.close().catch(() => {}) };
+      }
+      // Its credentials are scrubbed from its own results and log lines only (issue #12 E2).
+      const sessionLog = createLogger({ level: config.logLevel, secrets: credentialSecrets(own) });
+      const sessionClients = createClients(
+        own,
+        { logger: sessionLog.child({ component: 'http-client' }) },
+        'session',
+      );
+      const server = makeServer(sessionClients, sessionLog);
       return {
         server,
         close: async () => {
           await server.close().catch(() => {});
-          if (own) await closeClients(sessionClients);
+          await closeClients(sessionClients);
         },
       };
     };

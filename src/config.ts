@@ -61,6 +61,16 @@ export interface HttpOptions {
   allowedHosts: string[];
   maxBodyBytes: number;
   sessionIdleMs: number;
+  /** Requests one session may have unanswered at once (429 past it). */
+  maxInFlightPerSession: number;
+  /** Resumable-stream events kept: per session by bytes and age, and for all sessions together. */
+  eventStore: { sessionBytes: number; totalBytes: number; maxAgeMs: number };
+  connections: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    maxConnections: number;
+    maxConnectionsPerAddress: number;
+  };
 }
 
 export interface Config {
@@ -95,18 +105,33 @@ export const ENV_VARS = {
   ATTHENE_EXECUTE_TIMEOUT_SECONDS: 'longest an Atthene agent turn may run (default 300)',
   MCP_HTTP_TOKEN: 'bearer token required on /mcp; mandatory when --host is not a loopback address',
   MCP_ALLOWED_ORIGINS: 'comma-separated extra browser origins allowed on /mcp (loopback origins always are)',
-  MCP_ALLOWED_HOSTS: 'comma-separated extra Host header values allowed on /mcp (e.g. your public hostname)',
+  MCP_ALLOWED_HOSTS:
+    'comma-separated Host header values allowed (e.g. your public hostname); required with a non-loopback --host unless MCP_PUBLIC_URL is set',
   MCP_HTTP_MAX_BODY_BYTES: 'largest request body on /mcp (default 1048576)',
   MCP_SESSION_IDLE_SECONDS: 'idle HTTP sessions are closed after this many seconds (default 1800)',
   MCP_MAX_RESULT_CHARS: 'largest tool result in characters (default 20000)',
   MCP_MAX_SESSIONS: 'most concurrent HTTP sessions (default 100; more get 503)',
-  MCP_SESSION_RATE_PER_MINUTE: 'requests per minute per HTTP session (default 600; more get 429)',
+  MCP_SESSION_RATE_PER_MINUTE:
+    'JSON-RPC messages per minute per client (token subject or token, else address), every message of a batch counted (default 600; more get 429)',
+  MCP_SESSION_MAX_IN_FLIGHT:
+    'requests one HTTP session may have unanswered at once (default 16; more get 429)',
+  MCP_EVENT_STORE_SESSION_BYTES: 'bytes of resumable-stream events kept per HTTP session (default 1048576)',
+  MCP_EVENT_STORE_TOTAL_BYTES:
+    'bytes of resumable-stream events kept for all sessions together (default 67108864)',
+  MCP_EVENT_STORE_SECONDS: 'resumable-stream events older than this are dropped (default 300)',
+  MCP_HTTP_HEADERS_TIMEOUT_SECONDS: 'a client must send its request headers within this (default 10)',
+  MCP_HTTP_REQUEST_TIMEOUT_SECONDS:
+    'a client must send its whole request within this (default 30; responses, SSE streams included, are not limited)',
+  MCP_HTTP_MAX_CONNECTIONS: 'most open HTTP connections (default 1024)',
+  MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS:
+    'most open HTTP connections from one client address (default 256; more get 503)',
   MCP_MAX_WATCHERS: 'resource subscriptions per session (default 20)',
   MCP_AUTH_ISSUER: 'OAuth mode: the authorization server (token issuer) URL',
   MCP_AUTH_AUDIENCE: 'OAuth mode: the audience access tokens must name (this server)',
   MCP_AUTH_JWKS_URL: 'OAuth mode: the JWKS URL to verify access tokens with',
   MCP_AUTH_SCOPES: 'OAuth mode: comma-separated scopes every token must carry',
-  MCP_PUBLIC_URL: 'public base URL of this server, for OAuth metadata (default: from the Host header)',
+  MCP_PUBLIC_URL:
+    'public base URL of this server: the resource in the OAuth metadata (default: the bound address; required for OAuth with a non-loopback --host); its host is an allowed Host',
   SANDBOX_FAULTS: 'sandbox fault injection, e.g. seed=1,latency=5-50,5xx=0.1,429=0.05,drop=0.02',
   LOG_LEVEL: `log level on stderr: ${LOG_LEVELS.join(', ')} (default info)`,
 } as const;
@@ -212,6 +237,19 @@ const EnvSchema = z.object({
   MCP_MAX_SESSIONS: positiveInt('MCP_MAX_SESSIONS', 100_000).default(100),
   MCP_SESSION_RATE_PER_MINUTE: positiveInt('MCP_SESSION_RATE_PER_MINUTE', 1_000_000).default(600),
   MCP_MAX_WATCHERS: positiveInt('MCP_MAX_WATCHERS', 1000).default(20),
+  MCP_SESSION_MAX_IN_FLIGHT: positiveInt('MCP_SESSION_MAX_IN_FLIGHT', 10_000).default(16),
+  MCP_EVENT_STORE_SESSION_BYTES: positiveInt('MCP_EVENT_STORE_SESSION_BYTES', 1024 ** 3).default(1024 ** 2),
+  MCP_EVENT_STORE_TOTAL_BYTES: positiveInt('MCP_EVENT_STORE_TOTAL_BYTES', 16 * 1024 ** 3).default(
+    64 * 1024 ** 2,
+  ),
+  MCP_EVENT_STORE_SECONDS: positiveInt('MCP_EVENT_STORE_SECONDS', 24 * 3600).default(300),
+  MCP_HTTP_HEADERS_TIMEOUT_SECONDS: positiveInt('MCP_HTTP_HEADERS_TIMEOUT_SECONDS', 3600).default(10),
+  MCP_HTTP_REQUEST_TIMEOUT_SECONDS: positiveInt('MCP_HTTP_REQUEST_TIMEOUT_SECONDS', 3600).default(30),
+  MCP_HTTP_MAX_CONNECTIONS: positiveInt('MCP_HTTP_MAX_CONNECTIONS', 1_000_000).default(1024),
+  MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(
+    'MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS',
+    1_000_000,
+  ).default(256),
   MCP_AUTH_ISSUER: httpUrl('MCP_AUTH_ISSUER').optional(),
   MCP_AUTH_AUDIENCE: z.string().min(1).optional(),
   MCP_AUTH_JWKS_URL: httpUrl('MCP_AUTH_JWKS_URL').optional(),
@@ -372,6 +410,18 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
     );
   }
 
+  if (transport === 'http' && !isLoopbackHost(f.host) && !e.MCP_ALLOWED_HOSTS && !e.MCP_PUBLIC_URL) {
+    // Without a list any Host would pass, and DNS rebinding with it (issue #12 E8).
+    throw new ConfigError(
+      `--host ${f.host} is not a loopback address: set MCP_ALLOWED_HOSTS to the host name(s) clients reach this server by (e.g. mcp.example.com), or MCP_PUBLIC_URL, whose host is then the one allowed.`,
+    );
+  }
+  if (transport === 'http' && e.MCP_AUTH_ISSUER && !isLoopbackHost(f.host) && !e.MCP_PUBLIC_URL) {
+    throw new ConfigError(
+      `OAuth mode with --host ${f.host} needs MCP_PUBLIC_URL (e.g. https://mcp.example.com): it is the resource the OAuth metadata names, never taken from a request's Host.`,
+    );
+  }
+
   const toolsets = f.toolsets ?? [...PLATFORMS];
   return {
     kind: 'run',
@@ -389,6 +439,18 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
         maxSessions: e.MCP_MAX_SESSIONS,
         sessionRatePerMinute: e.MCP_SESSION_RATE_PER_MINUTE,
         maxWatchers: e.MCP_MAX_WATCHERS,
+        maxInFlightPerSession: e.MCP_SESSION_MAX_IN_FLIGHT,
+        eventStore: {
+          sessionBytes: e.MCP_EVENT_STORE_SESSION_BYTES,
+          totalBytes: e.MCP_EVENT_STORE_TOTAL_BYTES,
+          maxAgeMs: e.MCP_EVENT_STORE_SECONDS * 1000,
+        },
+        connections: {
+          headersTimeoutMs: e.MCP_HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+          requestTimeoutMs: e.MCP_HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+          maxConnections: e.MCP_HTTP_MAX_CONNECTIONS,
+          maxConnectionsPerAddress: e.MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+        },
         ...(e.MCP_PUBLIC_URL ? { publicUrl: e.MCP_PUBLIC_URL } : {}),
         ...(e.MCP_AUTH_ISSUER && e.MCP_AUTH_AUDIENCE && e.MCP_AUTH_JWKS_URL
           ? {
@@ -423,6 +485,8 @@ export const CREDENTIAL_HEADERS = {
   'x-atthene-api-key': 'ATTHENE_API_KEY',
 } as const;
 
+const MIN_HEADER_SECRET_CHARS = 16;
+
 /**
  * A session's own credentials from its request headers, validated like the environment (the
  * message names the header), with the server's base URLs. Undefined when it brought none.
@@ -430,16 +494,26 @@ export const CREDENTIAL_HEADERS = {
 export function credentialsFromHeaders(
   headers: Record<string, string | string[] | undefined>,
   server: PlatformCredentials,
+  serverEnv: Record<string, string | undefined> = {},
 ): PlatformCredentials | undefined {
   const env: Record<string, string> = {};
   for (const [header, variable] of Object.entries(CREDENTIAL_HEADERS)) {
     const value = headers[header];
-    if (typeof value === 'string' && value.trim() !== '') env[variable] = value;
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    // A short value would censor ordinary words in the session's own output; no real key is this short.
+    if (header !== 'x-amigo-workspace-id' && value.trim().length < MIN_HEADER_SECRET_CHARS) {
+      throw new ConfigError(
+        `header ${header} is too short to be a key (at least ${MIN_HEADER_SECRET_CHARS} characters); paste the whole key`,
+      );
+    }
+    env[variable] = value;
   }
   if (Object.keys(env).length === 0) return undefined;
-  for (const [platform, base] of Object.entries(server)) {
+  for (const platform of PLATFORMS) {
+    // The server's base URL, also for a platform it has no key of its own for.
     const name = `${platform.toUpperCase()}_BASE_URL`;
-    if (base?.baseUrl) env[name] = base.baseUrl;
+    const base = server[platform]?.baseUrl ?? serverEnv[name];
+    if (base) env[name] = base;
   }
   try {
     const action = parseConfig([], env);

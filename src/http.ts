@@ -5,7 +5,17 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError, type HttpOptions, isLoopbackHost } from './config.js';
-import { type AuthResult, BoundedEventStore, createOAuthVerifier, RateWindow } from './http-support.js';
+import {
+  credentialFingerprint,
+  guardConnections,
+  messageCount,
+  type Principal,
+  principalOf,
+  RateLimiter,
+  requestsIn,
+} from './http-guard.js';
+import { CancelledStreams } from './http-streams.js';
+import { type AuthResult, BoundedEventStore, createOAuthVerifier, EventBudget } from './http-support.js';
 import { type Logger, scrubSecrets } from './log.js';
 import { VERSION } from './version.js';
 
@@ -37,8 +47,13 @@ interface Session {
   transport: StreamableHTTPServerTransport;
   handle: SessionHandle;
   lastSeen: number;
+  /** Requests (JSON-RPC messages with an id) not yet answered. */
   inFlight: number;
-  rate: RateWindow;
+  events: BoundedEventStore;
+  cancels: CancelledStreams;
+  /** Bound at initialize (issue #12 E1): who opened it, and with which credential headers. */
+  principal: string;
+  credentials: string;
 }
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
@@ -60,6 +75,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
 }
+
+const displayHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+const NO_SESSION = 'Session not found (it expired or the server restarted); initialize a new session';
 
 function sameSecret(given: string, expected: string): boolean {
   // Hash both sides so the comparison is constant-time whatever the lengths.
@@ -101,20 +120,22 @@ export async function startHttpServer(
   let boundPort = options.port;
   const verify = options.oauth ? await createOAuthVerifier(options.oauth) : undefined;
   let readiness: { at: number; value: Promise<{ ready: boolean; detail: unknown }> } | undefined;
+  const limiter = new RateLimiter(options.sessionRatePerMinute);
+  const eventBudget = new EventBudget(options.eventStore.totalBytes);
+  const publicHost = options.publicUrl ? new URL(options.publicUrl).host : undefined;
 
+  // Every route but /healthz (see there). Behind a non-loopback bind config.ts guarantees a list.
   const allowedHost = (host: string | undefined): boolean => {
     if (!host) return false;
-    if (options.allowedHosts.includes(host)) return true;
+    if (options.allowedHosts.includes(host) || host === publicHost) return true;
     const hostname = host.replace(/:\d+$/, '');
-    if (isLoopbackHost(options.host)) return isLoopbackHost(hostname) && host.endsWith(`:${boundPort}`);
-    // Bound to a public address behind authentication: Host is checked only when a list is configured.
-    return options.allowedHosts.length === 0;
+    return isLoopbackHost(options.host) && isLoopbackHost(hostname) && host.endsWith(`:${boundPort}`);
   };
   const allowedOrigin = (origin: string | undefined): boolean =>
     origin === undefined || LOOPBACK_ORIGIN.test(origin) || options.allowedOrigins.includes(origin);
-  const baseUrl = (req: IncomingMessage) =>
-    options.publicUrl ?? `http://${req.headers.host ?? `127.0.0.1:${boundPort}`}`;
-  const metadataUrl = (req: IncomingMessage) => `${baseUrl(req)}/.well-known/oauth-protected-resource`;
+  // From configuration only, never from the request's Host (issue #12 E8).
+  const baseUrl = () => options.publicUrl ?? `http://${displayHost(options.host)}:${boundPort}`;
+  const metadataUrl = () => `${baseUrl()}/.well-known/oauth-protected-resource`;
 
   async function authenticate(req: IncomingMessage): Promise<AuthResult> {
     if (options.token === undefined && !verify) return { ok: true };
@@ -122,9 +143,12 @@ export async function startHttpServer(
     const token = match?.[1]?.trim();
     if (!token)
       return { ok: false, status: 401, error: '', description: 'send "Authorization: Bearer <token>"' };
-    if (verify) return verify(token);
+    if (verify) {
+      const verified = await verify(token);
+      return verified.ok ? { ...verified, token } : verified;
+    }
     return sameSecret(token, options.token!)
-      ? { ok: true }
+      ? { ok: true, token }
       : {
           ok: false,
           status: 401,
@@ -133,14 +157,10 @@ export async function startHttpServer(
         };
   }
 
-  function refuseAuth(
-    req: IncomingMessage,
-    res: ServerResponse,
-    result: Exclude<AuthResult, { ok: true }>,
-  ): void {
+  function refuseAuth(res: ServerResponse, result: Exclude<AuthResult, { ok: true }>): void {
     // RFC 6750 §3 and RFC 9728 §5.1: say where the protected-resource metadata is.
     const parts = [
-      verify ? `resource_metadata="${metadataUrl(req)}"` : 'realm="agent-platforms-mcp"',
+      verify ? `resource_metadata="${metadataUrl()}"` : 'realm="agent-platforms-mcp"',
       ...(result.error ? [`error="${result.error}"`, `error_description="${result.description}"`] : []),
     ];
     refuse(res, result.status, `Unauthorized: ${result.description}`, {
@@ -150,8 +170,6 @@ export async function startHttpServer(
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
-    if (!allowedHost(req.headers.host))
-      return refuse(res, 403, `Host ${req.headers.host ?? '(none)'} is not allowed`);
     if (!allowedOrigin(origin)) {
       return refuse(res, 403, `Origin ${origin} is not allowed; add it to MCP_ALLOWED_ORIGINS to allow it`);
     }
@@ -173,46 +191,38 @@ export async function startHttpServer(
       return;
     }
     const auth = await authenticate(req);
-    if (!auth.ok) return refuseAuth(req, res, auth);
+    if (!auth.ok) return refuseAuth(res, auth);
     if (closing)
       return refuse(res, 503, 'Server is shutting down; reconnect shortly', { connection: 'close' });
-    if (options.stateless) return handleStateless(req, res);
-
-    const sessionId = req.headers['mcp-session-id'];
-    const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (typeof sessionId === 'string' && !existing) {
+    if (options.stateless && req.method !== 'POST') {
       return refuse(
         res,
-        404,
-        'Session not found (it expired or the server restarted); initialize a new session',
+        405,
+        'This server runs stateless (--stateless): only POST is served; there are no server-initiated streams or subscriptions',
+        { allow: 'POST' },
       );
     }
-    if (existing) {
-      const allowed = existing.rate.take();
-      if (!allowed.ok) {
-        return refuse(
-          res,
-          429,
-          `Too many requests in this session (MCP_SESSION_RATE_PER_MINUTE=${options.sessionRatePerMinute}); retry after ${allowed.retryAfterSeconds} s`,
-          {
-            'retry-after': String(allowed.retryAfterSeconds),
-          },
-        );
-      }
-    }
-    if (req.method === 'GET' || req.method === 'DELETE') {
-      if (!existing) return refuse(res, 400, 'Mcp-Session-Id header is required');
-      existing.lastSeen = Date.now();
-      await existing.transport.handleRequest(req, res);
-      return;
-    }
-    if (req.method !== 'POST')
+    if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE')
       return refuse(res, 405, 'Use POST, GET or DELETE on /mcp', { allow: 'GET, POST, DELETE' });
 
-    const body = await parseBody(req, res);
-    if (body === undefined) return;
-    let session = existing;
+    const body = req.method === 'POST' ? await parseBody(req, res) : undefined;
+    if (req.method === 'POST' && body === undefined) return;
+    // Every message of a batch counts, per principal (the address when unauthenticated), in
+    // both modes and for initialize too, so neither a batch nor a new session escapes it (E4).
+    const principal = principalOf(req, auth);
+    if (!takeRate(principal, messageCount(body), res)) return;
+    if (options.stateless) return handleStateless(req, res, body);
+
+    const sessionId = req.headers['mcp-session-id'];
+    const found = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    // Another principal, or other credential headers, get the same answer as an unknown id (E1).
+    const session = found && boundTo(found, principal, req) ? found : undefined;
+    if (typeof sessionId === 'string' && !session) {
+      if (found) log.warn({ session: sessionId.slice(0, 8) }, 'session id presented by another client; 404');
+      return refuse(res, 404, NO_SESSION);
+    }
     if (!session) {
+      if (req.method !== 'POST') return refuse(res, 400, 'Mcp-Session-Id header is required');
       if (!isInitializeRequest(body)) {
         return refuse(
           res,
@@ -228,19 +238,59 @@ export async function startHttpServer(
           { 'retry-after': '5' },
         );
       }
-      const opened = await openSession(req, res);
+      const opened = await openSession(req, res, principal);
       if (!opened) return;
-      session = opened;
+      await handlePost(opened, req, res, body);
+      // The transport refused the initialize (e.g. 406): nothing references this server any more.
+      if (!opened.transport.sessionId) await opened.handle.close();
+      return;
     }
     session.lastSeen = Date.now();
-    session.inFlight++;
+    if (req.method !== 'POST') return session.transport.handleRequest(req, res);
+    await handlePost(session, req, res, body);
+  }
+
+  function takeRate(principal: Principal, count: number, res: ServerResponse): boolean {
+    const allowed = limiter.take(principal.rateKey, count);
+    if (allowed.ok) return true;
+    refuse(
+      res,
+      429,
+      `Too many requests (MCP_SESSION_RATE_PER_MINUTE=${options.sessionRatePerMinute} JSON-RPC messages a minute per client); retry after ${allowed.retryAfterSeconds} s`,
+      { 'retry-after': String(allowed.retryAfterSeconds) },
+    );
+    return false;
+  }
+
+  function boundTo(session: Session, principal: Principal, req: IncomingMessage): boolean {
+    return session.principal === principal.id && session.credentials === credentialFingerprint(req);
+  }
+
+  async function handlePost(
+    session: Session,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+  ): Promise<void> {
+    const requests = requestsIn(body);
+    if (session.inFlight + requests > options.maxInFlightPerSession) {
+      return refuse(
+        res,
+        429,
+        `Too many calls in flight in this session (MCP_SESSION_MAX_IN_FLIGHT=${options.maxInFlightPerSession}); wait for some to finish`,
+        { 'retry-after': '1' },
+      );
+    }
+    session.inFlight += requests;
     inFlight++;
     res.once('close', () => {
-      session.inFlight--;
+      session.inFlight -= requests;
       inFlight--;
       session.lastSeen = Date.now();
     });
+    session.cancels.track(body, res);
     await session.transport.handleRequest(req, res, body);
+    session.cancels.cancelledIn(body);
   }
 
   /** JSON body within the size limit, or undefined after answering 413/400. */
@@ -280,13 +330,22 @@ export async function startHttpServer(
     }
   }
 
-  async function openSession(req: IncomingMessage, res: ServerResponse): Promise<Session | undefined> {
+  async function openSession(
+    req: IncomingMessage,
+    res: ServerResponse,
+    principal: Principal,
+  ): Promise<Session | undefined> {
     const handle = await sessionServer(req, res);
     if (!handle) return undefined;
+    const events = new BoundedEventStore({
+      maxBytes: options.eventStore.sessionBytes,
+      maxAgeMs: options.eventStore.maxAgeMs,
+      budget: eventBudget,
+    });
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       // A stream that drops can resume with Last-Event-ID.
-      eventStore: new BoundedEventStore(),
+      eventStore: events,
       onsessioninitialized: (id) => {
         sessions.set(id, session);
         log.info({ session: id.slice(0, 8), sessions: sessions.size }, 'session opened');
@@ -297,12 +356,16 @@ export async function startHttpServer(
       handle,
       lastSeen: Date.now(),
       inFlight: 0,
-      rate: new RateWindow(options.sessionRatePerMinute),
+      events,
+      cancels: new CancelledStreams(transport),
+      principal: principal.id,
+      credentials: credentialFingerprint(req),
     };
     transport.onclose = () => {
       const id = transport.sessionId;
       if (id && sessions.delete(id))
         log.info({ session: id.slice(0, 8), sessions: sessions.size }, 'session closed');
+      events.clear();
       void handle.close();
     };
     await handle.server.connect(transport);
@@ -310,17 +373,7 @@ export async function startHttpServer(
   }
 
   /** Stateless: a server and transport for this request only, gone when the response ends. */
-  async function handleStateless(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') {
-      return refuse(
-        res,
-        405,
-        'This server runs stateless (--stateless): only POST is served; there are no server-initiated streams or subscriptions',
-        { allow: 'POST' },
-      );
-    }
-    const body = await parseBody(req, res);
-    if (body === undefined) return;
+  async function handleStateless(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const handle = await sessionServer(req, res);
     if (!handle) return;
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
@@ -336,14 +389,14 @@ export async function startHttpServer(
     await transport.handleRequest(req, res, body);
   }
 
-  function protectedResourceMetadata(req: IncomingMessage, res: ServerResponse): void {
+  function protectedResourceMetadata(res: ServerResponse): void {
     if (!options.oauth) {
       refuse(res, 404, 'Not found: this server does not use OAuth (MCP_AUTH_* unset)');
       return;
     }
     // RFC 9728: who protects this resource and how to present a token.
     sendJson(res, 200, {
-      resource: `${baseUrl(req)}/mcp`,
+      resource: `${baseUrl()}/mcp`,
       authorization_servers: [options.oauth.issuer],
       scopes_supported: options.oauth.scopes,
       bearer_methods_supported: ['header'],
@@ -351,15 +404,27 @@ export async function startHttpServer(
     });
   }
 
-  async function ready(res: ServerResponse): Promise<void> {
+  async function ready(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!extras.readiness) return sendJson(res, 200, { ready: true });
     if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS)
       readiness = { at: Date.now(), value: extras.readiness() };
     const result = await readiness.value;
-    sendJson(res, result.ready ? 200 : 503, result);
+    // Base URLs and platform errors only for whoever may use /mcp; a probe gets the verdict (E8).
+    const detailed = (await authenticate(req)).ok;
+    sendJson(res, result.ready ? 200 : 503, detailed ? result : { ready: result.ready });
   }
 
-  const httpServer = createHttpServer((req, res) => {
+  const httpServer = createHttpServer(
+    // Node enforces the two timeouts below only this often (default 30 s).
+    { connectionsCheckingInterval: Math.min(1000, options.connections.headersTimeoutMs / 2) },
+    (req, res) => {
+      if (refusedSockets.has(req.socket)) return;
+      route(req, res);
+    },
+  );
+  const refusedSockets = guardConnections(httpServer, options.connections);
+
+  function route(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.once('finish', () => {
@@ -380,33 +445,43 @@ export async function startHttpServer(
       log.error({ err: error }, 'error while handling an HTTP request');
       refuse(res, 500, 'Internal error');
     };
+    // /healthz skips the Host check: liveness probes (a load balancer, Kubernetes) send the
+    // node's address as Host, and it shows nothing a rebinding page could use: no names, no URLs.
     if (req.method === 'GET' && url.pathname === '/healthz') {
       return sendJson(res, 200, {
         status: 'ok',
         version: VERSION,
         sessions: sessions.size,
         live_servers: sessions.size + statelessLive,
+        event_store_bytes: eventBudget.bytes,
       });
     }
-    if (req.method === 'GET' && url.pathname === '/readyz') return void ready(res).catch(fail);
+    if (!allowedHost(req.headers.host)) {
+      return refuse(
+        res,
+        403,
+        `Host ${req.headers.host ?? '(none)'} is not allowed; add it to MCP_ALLOWED_HOSTS to allow it`,
+      );
+    }
+    if (req.method === 'GET' && url.pathname === '/readyz') return void ready(req, res).catch(fail);
     if (req.method === 'GET' && url.pathname.startsWith('/.well-known/oauth-protected-resource'))
-      return protectedResourceMetadata(req, res);
+      return protectedResourceMetadata(res);
     if (url.pathname !== '/mcp') return refuse(res, 404, 'Not found: the MCP endpoint is /mcp');
     handleMcp(req, res).catch(fail);
-  });
-  httpServer.requestTimeout = 0; // SSE streams are long-lived; idle expiry below bounds sessions instead.
+  }
 
   const sweep = setInterval(
     () => {
       const cutoff = Date.now() - options.sessionIdleMs;
       for (const [id, session] of sessions) {
+        session.events.prune();
         if (session.inFlight === 0 && session.lastSeen < cutoff) {
           log.info({ session: id.slice(0, 8) }, 'closing idle session');
           void session.transport.close();
         }
       }
     },
-    Math.min(60_000, Math.max(500, options.sessionIdleMs / 2)),
+    Math.min(60_000, Math.max(500, Math.min(options.sessionIdleMs, options.eventStore.maxAgeMs) / 2)),
   );
   sweep.unref();
 
@@ -418,10 +493,9 @@ export async function startHttpServer(
     });
   });
   boundPort = (httpServer.address() as AddressInfo).port;
-  const displayHost = options.host.includes(':') ? `[${options.host}]` : options.host;
 
   return {
-    url: `http://${displayHost}:${boundPort}/mcp`,
+    url: `http://${displayHost(options.host)}:${boundPort}/mcp`,
     port: boundPort,
     sessionCount: () => sessions.size,
     liveServers: () => sessions.size + statelessLive,

@@ -41,10 +41,15 @@ const SECRET_PATTERNS: RegExp[] = [
   /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
 ];
 
-// Reference-counted: HTTP sessions bring their own credentials and drop them when they close.
+// The server's own credentials, reference-counted: clients created and closed in turn (tests, tools)
+// register and forget the same values.
 const knownSecrets = new Map<string, number>();
 
-/** Registers a credential value so that it is scrubbed from every log line, error and result. */
+/**
+ * Registers a credential of the server itself (its environment) so that it is scrubbed from every
+ * log line, error and result. A session's own credentials are never registered here: they are
+ * scrubbed from that session's output only (`extra` below), so one session cannot censor another.
+ */
 export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 6) knownSecrets.set(value, (knownSecrets.get(value) ?? 0) + 1);
 }
@@ -58,10 +63,10 @@ export function forgetSecret(value: string | undefined): void {
   else knownSecrets.set(value, count - 1);
 }
 
-/** Replaces every registered secret and every credential-shaped string in `text`. */
-export function scrubSecrets(text: string): string {
+/** Replaces every registered secret, every `extra` one and every credential-shaped string in `text`. */
+export function scrubSecrets(text: string, extra: readonly string[] = []): string {
   let out = text;
-  for (const secret of knownSecrets.keys()) {
+  for (const secret of [...knownSecrets.keys(), ...extra]) {
     if (out.includes(secret)) out = out.split(secret).join(CENSOR);
   }
   for (const pattern of SECRET_PATTERNS) {
@@ -72,21 +77,48 @@ export function scrubSecrets(text: string): string {
   return out;
 }
 
+const isPlain = (value: object) => {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+};
+
+/** `scrubSecrets` over every string (and key) of a JSON-like value; the value itself is not changed. */
+export function scrubValue<T>(value: T, extra: readonly string[] = []): T {
+  const walk = (inner: unknown): unknown => {
+    if (typeof inner === 'string') return scrubSecrets(inner, extra);
+    if (Array.isArray(inner)) return inner.map(walk);
+    if (inner !== null && typeof inner === 'object' && isPlain(inner)) {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(inner)) out[scrubSecrets(key, extra)] = walk(item);
+      return out;
+    }
+    return inner;
+  };
+  return walk(value) as T;
+}
+
 export interface LoggerOptions {
   level?: LogLevel;
   /** Where lines go; defaults to stderr (fd 2). stdout belongs to the MCP stdio protocol. */
   destination?: pino.DestinationStream;
+  /** Scrubbed from this logger's lines only: an HTTP session's own credentials. */
+  secrets?: readonly string[];
 }
 
+let stderrDestination: pino.DestinationStream | undefined;
+
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
+  // One stderr stream for every logger (a session's logger is a root logger of its own).
+  stderrDestination ??= options.destination ? undefined : pino.destination({ fd: 2, sync: true });
+  const destination = options.destination ?? stderrDestination;
+  const secrets = options.secrets ?? [];
   return pino(
     {
       name: 'agent-platforms-mcp',
       level: options.level ?? 'info',
       redact: { paths: REDACT_PATHS, censor: CENSOR },
       base: undefined,
-      hooks: { streamWrite: scrubSecrets },
+      hooks: { streamWrite: (line) => scrubSecrets(line, secrets) },
     },
     destination,
   );

@@ -8,9 +8,9 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Clients } from './clients/index.js';
+import { type Clients, secretsOfClients } from './clients/index.js';
 import type { Platform } from './config.js';
-import { type Logger, scrubSecrets } from './log.js';
+import { type Logger, scrubSecrets, scrubValue } from './log.js';
 import { registerPrompts } from './prompts.js';
 import { type ResourceContext, type ResourceDefinition, templatePrefix } from './resources/define.js';
 import { ALL_RESOURCES } from './resources/index.js';
@@ -173,7 +173,7 @@ function registerResource(
   const metadata = { title: def.title, description: def.description, mimeType: def.mimeType };
   if (!UriTemplate.isTemplate(def.uriTemplate)) {
     server.registerResource(def.name, def.uriTemplate, metadata, (uri, extra) =>
-      def.read(uri, {}, context(extra.signal)),
+      readScrubbed(def, uri, {}, context(extra.signal)),
     );
     return;
   }
@@ -205,8 +205,18 @@ function registerResource(
     def.name,
     new ResourceTemplate(def.uriTemplate, { list, complete }),
     metadata,
-    (uri, vars, extra) => def.read(uri, flattenVariables(vars), context(extra.signal)),
+    (uri, vars, extra) => readScrubbed(def, uri, flattenVariables(vars), context(extra.signal)),
   );
+}
+
+/** A platform may echo a key into a conversation as into a tool result: scrubbed the same way. */
+async function readScrubbed(
+  def: ResourceDefinition,
+  uri: URL,
+  vars: Record<string, string>,
+  ctx: ResourceContext,
+): ReturnType<ResourceDefinition['read']> {
+  return scrubValue(await def.read(uri, vars, ctx), secretsOfClients(ctx.clients));
 }
 
 function flattenVariables(vars: Record<string, string | string[]>): Record<string, string> {

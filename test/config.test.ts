@@ -99,8 +99,28 @@ describe('parseConfig', () => {
 
   it('refuses a non-loopback bind without MCP_HTTP_TOKEN', () => {
     expect(failure(['--sandbox', '--http', '--host', '0.0.0.0'])).toContain('MCP_HTTP_TOKEN');
-    const config = run(['--sandbox', '--http', '--host', '0.0.0.0'], { MCP_HTTP_TOKEN: 'x'.repeat(32) });
+    const config = run(['--sandbox', '--http', '--host', '0.0.0.0'], {
+      MCP_HTTP_TOKEN: 'x'.repeat(32),
+      MCP_ALLOWED_HOSTS: 'mcp.example.com',
+    });
     expect(config.http.token).toBe('x'.repeat(32));
+  });
+
+  it('refuses a non-loopback bind that would accept any Host, and OAuth there without MCP_PUBLIC_URL (issue #12 E8)', () => {
+    const token = { MCP_HTTP_TOKEN: 'x'.repeat(32) };
+    expect(failure(['--sandbox', '--http', '--host', '0.0.0.0'], token)).toContain('set MCP_ALLOWED_HOSTS');
+    const viaPublicUrl = run(['--sandbox', '--http', '--host', '0.0.0.0'], {
+      ...token,
+      MCP_PUBLIC_URL: 'https://mcp.example.com',
+    });
+    expect(viaPublicUrl.http.publicUrl).toBe('https://mcp.example.com');
+    const oauth = {
+      MCP_AUTH_ISSUER: 'https://auth.example.com',
+      MCP_AUTH_AUDIENCE: 'mcp',
+      MCP_AUTH_JWKS_URL: 'https://auth.example.com/jwks.json',
+      MCP_ALLOWED_HOSTS: 'mcp.example.com',
+    };
+    expect(failure(['--sandbox', '--http', '--host', '0.0.0.0'], oauth)).toContain('needs MCP_PUBLIC_URL');
   });
 
   it('answers --help and --version before validating the environment', () => {

@@ -21,10 +21,35 @@ const secretsOf = (c: PlatformCredentials) => [
   c.atthene?.apiKey,
 ];
 
-/** One client per configured platform. Every credential is registered for scrubbing first. */
-export function createClients(credentials: PlatformCredentials, options: ClientOptions = {}): Clients {
-  secretsOf(credentials).forEach(registerSecret);
-  return {
+/** The secret values among `credentials` (keys and tokens; not ids or URLs). */
+export function credentialSecrets(credentials: PlatformCredentials): string[] {
+  return secretsOf(credentials).filter((value): value is string => typeof value === 'string' && value !== '');
+}
+
+/** Clients whose credentials were registered process-wide (the server's own), to forget on close. */
+const registered = new WeakSet<Clients>();
+
+/** The credential values `clients` send: what a call made with them must never show. */
+export function secretsOfClients(clients: Clients): string[] {
+  return credentialSecrets({
+    ...(clients.ama2 ? { ama2: clients.ama2.credentials } : {}),
+    ...(clients.amigo ? { amigo: clients.amigo.credentials } : {}),
+    ...(clients.atthene ? { atthene: clients.atthene.credentials } : {}),
+  });
+}
+
+/**
+ * One client per configured platform. The server's own credentials (`scope: 'server'`) are
+ * registered for scrubbing everywhere; a session's (`'session'`) are not: its calls scrub them
+ * through `secretsOfClients`, so they censor that session's output only.
+ */
+export function createClients(
+  credentials: PlatformCredentials,
+  options: ClientOptions = {},
+  scope: 'server' | 'session' = 'server',
+): Clients {
+  if (scope === 'server') secretsOf(credentials).forEach(registerSecret);
+  const clients: Clients = {
     ...(credentials.ama2 ? { ama2: new Ama2Client(credentials.ama2, options) } : {}),
     ...(credentials.amigo ? { amigo: new AmigoClient(credentials.amigo, options) } : {}),
     ...(credentials.atthene
@@ -38,13 +63,11 @@ export function createClients(credentials: PlatformCredentials, options: ClientO
         }
       : {}),
   };
+  if (scope === 'server') registered.add(clients);
+  return clients;
 }
 
 export async function closeClients(clients: Clients): Promise<void> {
   await Promise.all([clients.ama2?.close(), clients.amigo?.close(), clients.atthene?.close()]);
-  secretsOf({
-    ama2: clients.ama2?.credentials,
-    amigo: clients.amigo?.credentials,
-    atthene: clients.atthene?.credentials,
-  }).forEach(forgetSecret);
+  if (registered.delete(clients)) secretsOfClients(clients).forEach(forgetSecret);
 }

@@ -1,9 +1,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { PlatformError } from '../clients/errors.js';
-import type { Clients } from '../clients/index.js';
+import { type Clients, secretsOfClients } from '../clients/index.js';
 import type { Platform } from '../config.js';
-import { type Logger, scrubSecrets } from '../log.js';
+import { type Logger, scrubSecrets, scrubValue } from '../log.js';
 import type { RecentResources } from '../resources/recent.js';
 import { ToolInputError } from './errors.js';
 import { renderFenced } from './untrusted.js';
@@ -232,9 +232,13 @@ export async function runTool(
   const started = performance.now();
   const notes: string[] = [];
   const ctx: ToolContext = { ...callContext, note: (text) => void notes.push(text) };
-  const errorResult = (text: string): CallToolResult => errorResultOf([text, ...notes].join(' '));
+  // The credentials this call used (a session's own, or the server's): a platform may echo them
+  // in a successful answer too (an agent named after the key), so results are scrubbed as well.
+  const secrets = secretsOfClients(ctx.clients);
+  const errorResult = (text: string): CallToolResult =>
+    errorResultOf(scrubSecrets([text, ...notes].join(' '), secrets));
   try {
-    const output = await tool.run(input as never, ctx);
+    const output = scrubValue(await tool.run(input as never, ctx), secrets);
     ctx.log.debug({ tool: tool.name, ms: Math.round(performance.now() - started) }, 'tool call done');
     return shapeResult(tool, input, output as Record<string, unknown>, ctx.maxResultChars);
   } catch (error) {

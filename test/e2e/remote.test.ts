@@ -9,6 +9,7 @@ import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
 import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/sandbox/credentials.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { type CliProcess, INITIALIZE_PARAMS, startHttpCli } from '../helpers/cli.js';
+import { fetchFrom } from '../helpers/net.js';
 
 // The remote deployment (#7): per-session credentials and isolation, OAuth, limits, stateless.
 
@@ -23,8 +24,8 @@ afterAll(async () => {
 afterEach(() => proc?.kill());
 
 const initBody = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: INITIALIZE_PARAMS });
-const post = (url: string, headers: Record<string, string> = {}, body = initBody) =>
-  fetch(url, {
+const post = (url: string, headers: Record<string, string> = {}, body = initBody, via = fetch) =>
+  via(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -34,9 +35,15 @@ const post = (url: string, headers: Record<string, string> = {}, body = initBody
     body,
   });
 
-async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
+async function connect(
+  url: string,
+  headers: Record<string, string> = {},
+  via: typeof fetch = fetch,
+): Promise<Client> {
   const client = new Client({ name: 'remote-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, fetch: via }),
+  );
   return client;
 }
 
@@ -107,29 +114,34 @@ describe('per-session credentials', () => {
 });
 
 describe('limits', () => {
-  it('concurrent sessions (503), per-session rate (429 with Retry-After), idle expiry; others keep being served', async () => {
+  it('concurrent sessions (503), rate per client address (429 with Retry-After), idle expiry; other clients keep being served', async () => {
     proc = await startHttpCli(['--sandbox'], {
       MCP_MAX_SESSIONS: '2',
-      MCP_SESSION_RATE_PER_MINUTE: '4',
+      MCP_SESSION_RATE_PER_MINUTE: '6',
       MCP_SESSION_IDLE_SECONDS: '1',
     });
     const a = await connect(proc.url);
-    const b = await connect(proc.url);
-    const third = await post(proc.url);
+    const b = await connect(proc.url, {}, fetchFrom('127.0.0.2'));
+    const third = await post(proc.url, {}, initBody, fetchFrom('127.0.0.3'));
     expect(third.status).toBe(503);
     expect(await third.text()).toContain('Too many open sessions (MCP_MAX_SESSIONS=2)');
 
-    // Session a has used 2 of its 4 requests (initialize, initialized); two more pass, the next does not.
-    await a.listTools();
-    await a.listTools();
-    await expect(a.listTools()).rejects.toThrow(/429|Too many requests/);
+    // 127.0.0.1 has used some of its 6 messages (initialize, initialized, its GET stream): a few
+    // more pass, then 429; the client at 127.0.0.2 is still served.
+    let refused: unknown;
+    for (let i = 0; i < 6 && !refused; i++)
+      refused = await a.listTools().then(
+        () => undefined,
+        (e) => e,
+      );
+    expect(String(refused)).toMatch(/Too many requests \(MCP_SESSION_RATE_PER_MINUTE=6/);
     expect((await b.listTools()).tools.length).toBeGreaterThan(0);
 
     // Idle sessions close after MCP_SESSION_IDLE_SECONDS; their slot is free again.
     await new Promise((r) => setTimeout(r, 2500));
     const health = (await (await fetch(proc.url.replace('/mcp', '/healthz'))).json()) as { sessions: number };
     expect(health.sessions).toBe(0);
-    expect((await post(proc.url)).status).toBe(200);
+    expect((await post(proc.url, {}, initBody, fetchFrom('127.0.0.3'))).status).toBe(200);
   }, 20_000);
 });
 

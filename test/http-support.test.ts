@@ -1,0 +1,67 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from '../src/http-guard.js';
+import { BoundedEventStore, EventBudget } from '../src/http-support.js';
+
+// The accounting behind issue #12 E4 and E5, in memory; the attacks themselves are in
+// test/hardening/remote.test.ts against the built CLI.
+
+const message = (id: number, size: number): JSONRPCMessage => ({
+  jsonrpc: '2.0',
+  id,
+  result: { text: 'x'.repeat(size) },
+});
+
+describe('BoundedEventStore', () => {
+  it('keeps each store under its byte cap and all stores under the shared budget; the oldest go first', async () => {
+    const budget = new EventBudget(25_000);
+    const limits = { maxBytes: 10_000, maxAgeMs: 60_000, budget };
+    const a = new BoundedEventStore(limits);
+    const b = new BoundedEventStore(limits);
+    const c = new BoundedEventStore(limits);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await a.storeEvent('s1', message(i, 3000)));
+    expect(a.bytes).toBeLessThanOrEqual(10_000);
+    expect(a.bytes).toBeGreaterThan(6000);
+    // The newest events remain resumable, the oldest are gone.
+    expect(await a.getStreamIdForEventId(ids[19]!)).toBe('s1');
+    expect(await a.getStreamIdForEventId(ids[0]!)).toBeUndefined();
+    for (let i = 0; i < 20; i++) {
+      await b.storeEvent('s2', message(i, 3000));
+      await c.storeEvent('s3', message(i, 3000));
+    }
+    expect(budget.bytes).toBe(a.bytes + b.bytes + c.bytes);
+    expect(budget.bytes).toBeLessThanOrEqual(25_000);
+    // An event larger than a store's cap is sent but not kept.
+    await a.storeEvent('s1', message(99, 20_000));
+    expect(a.bytes).toBeLessThanOrEqual(10_000);
+    a.clear();
+    b.clear();
+    c.clear();
+    expect(budget.bytes).toBe(0);
+  });
+
+  it('replays the rest of a stream after an event, and drops events past their age', async () => {
+    const store = new BoundedEventStore({ maxBytes: 1e6, maxAgeMs: 1000, budget: new EventBudget(1e6) });
+    const first = await store.storeEvent('s', message(1, 10));
+    await store.storeEvent('other', message(2, 10));
+    await store.storeEvent('s', message(3, 10));
+    const replayed: unknown[] = [];
+    expect(await store.replayEventsAfter(first, { send: async (_id, m) => void replayed.push(m) })).toBe('s');
+    expect(replayed).toEqual([message(3, 10)]);
+    store.prune(Date.now() + 2000);
+    expect(store.bytes).toBe(0);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('counts a batch as its messages, per key, and stays bounded in keys', () => {
+    const limiter = new RateLimiter(5, 3);
+    expect(limiter.take('alice', 100).ok).toBe(false);
+    expect(limiter.take('alice', 5).ok).toBe(true);
+    expect(limiter.take('alice', 1)).toMatchObject({ ok: false, retryAfterSeconds: 60 });
+    expect(limiter.take('bob', 1).ok).toBe(true);
+    for (let i = 0; i < 10; i++) limiter.take(`addr:${i}`, 1);
+    expect(limiter.size).toBeLessThanOrEqual(3);
+  });
+});
