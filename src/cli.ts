@@ -46,6 +46,8 @@ async function run(config: Config): Promise<void> {
     });
     cleanups.push(() => sandbox.close());
     config.credentials = sandboxPlatformCredentials(sandbox);
+    if (config.credentials.atthene)
+      config.credentials.atthene.executeTimeoutMs = config.attheneExecuteTimeoutMs;
   }
 
   const clientOptions = { logger: log.child({ component: 'http-client' }) };

@@ -85,6 +85,8 @@ export interface Config {
   /** Largest tool result text, in characters; longer results are cut at an item boundary. */
   maxResultChars: number;
   credentials: PlatformCredentials;
+  /** ATTHENE_EXECUTE_TIMEOUT_SECONDS in ms, also for credentials that do not come from the environment (sandbox). */
+  attheneExecuteTimeoutMs: number;
 }
 
 /** A startup problem the user must fix; the CLI prints `message` and exits with code 2. */
@@ -472,6 +474,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
       logLevel: f['log-level'] ?? e.LOG_LEVEL,
       maxResultChars: e.MCP_MAX_RESULT_CHARS,
       credentials,
+      attheneExecuteTimeoutMs: e.ATTHENE_EXECUTE_TIMEOUT_SECONDS * 1000,
     },
   };
 }
@@ -515,6 +518,9 @@ export function credentialsFromHeaders(
     const base = server[platform]?.baseUrl ?? serverEnv[name];
     if (base) env[name] = base;
   }
+  // The server's own settings, not the session's to choose.
+  const timeout = serverEnv.ATTHENE_EXECUTE_TIMEOUT_SECONDS;
+  if (timeout) env.ATTHENE_EXECUTE_TIMEOUT_SECONDS = timeout;
   try {
     const action = parseConfig([], env);
     if (action.kind !== 'run') return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { ConfigError, credentialsFromHeaders, parseConfig } from '../src/config.js';
 
 const AMA2 = 'ama_eat_0123456789abcdef0123456789abcdef';
 const WS = '11111111-2222-4333-8444-555555555555';
@@ -126,5 +126,16 @@ describe('parseConfig', () => {
   it('answers --help and --version before validating the environment', () => {
     expect(parseConfig(['--help'], {})).toEqual({ kind: 'help' });
     expect(parseConfig(['--version'], {})).toEqual({ kind: 'version' });
+  });
+});
+
+describe('credentials from HTTP headers', () => {
+  it("take the server's ATTHENE_EXECUTE_TIMEOUT_SECONDS, not the default", () => {
+    const own = credentialsFromHeaders(
+      { 'x-atthene-api-key': 'atthene_header_key_0000000000' },
+      {},
+      { ATTHENE_EXECUTE_TIMEOUT_SECONDS: '7' },
+    );
+    expect(own?.atthene?.executeTimeoutMs).toBe(7000);
   });
 });
