@@ -2,10 +2,10 @@
 // calls over the in-memory transport, heap and RSS after a full GC before and after. Prints JSON.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { createClients } from '../dist/clients/index.js';
-import { PLATFORMS } from '../dist/config.js';
-import { createLogger } from '../dist/log.js';
-import { startSandbox } from '../dist/sandbox/index.js';
+import { createClients } from '../dist/core/clients.js';
+import { PLATFORMS } from '../dist/core/config.js';
+import { createLogger } from '../dist/core/log.js';
+import { startSandbox } from '../dist/sandbox.js';
 import { createServer } from '../dist/server.js';
 
 const CALLS = 10_000;

@@ -9,13 +9,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Agent, request } from 'undici';
-import { createClients } from '../dist/clients/index.js';
-import { PLATFORMS } from '../dist/config.js';
-import { startHttpServer } from '../dist/http.js';
-import { createLogger } from '../dist/log.js';
-import { sandboxPlatformCredentials, startSandbox } from '../dist/sandbox/index.js';
+import { createClients } from '../dist/core/clients.js';
+import { PLATFORMS } from '../dist/core/config.js';
+import { createLogger } from '../dist/core/log.js';
+import { listTools, tokens } from '../dist/core/reference.js';
+import { startHttpServer } from '../dist/http/server.js';
+import { sandboxPlatformCredentials, startSandbox } from '../dist/sandbox.js';
 import { createServer } from '../dist/server.js';
-import { listTools, tokens } from '../dist/tools/reference.js';
 
 // The SDK's HTTP client transport (the bench's side, not the server's) adds a fetch abort listener
 // per request to one long-lived signal; Node frees them on GC but warns past 1,500.

@@ -1,5 +1,5 @@
 // Extracts the operations the Amigo client uses, and every component schema they reference
-// (transitively), from the Amigo Platform API's OpenAPI document into src/vendor/; and, for the
+// (transitively), from the Amigo Platform API's OpenAPI document into src/platforms/amigo/; and, for the
 // sandbox's request validation (shipped in the bundle, so kept small), their request side alone
 // (parameters, request bodies and the schemas those reference). Run it when the client starts
 // using another operation:
@@ -87,9 +87,12 @@ function main() {
     paths,
   };
   const write = (name, value) =>
-    writeFileSync(new URL(`../src/vendor/${name}`, import.meta.url), `${JSON.stringify(value, null, 1)}\n`);
-  write('amigo-openapi.subset.json', subset);
-  write('amigo-openapi.requests.json', requestSide(subset));
+    writeFileSync(
+      new URL(`../src/platforms/amigo/${name}`, import.meta.url),
+      `${JSON.stringify(value, null, 1)}\n`,
+    );
+  write('openapi.subset.json', subset);
+  write('openapi.requests.json', requestSide(subset));
   console.error(
     `wrote ${OPERATIONS.length} operations and ${Object.keys(schemas).length} schemas; run biome format`,
   );

@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 import type { IncomingMessage } from 'node:http';
-import { type Clients, closeClients, createClients, credentialSecrets } from './clients/index.js';
-import { type Config, ConfigError, credentialsFromHeaders, PLATFORMS, parseConfig, USAGE } from './config.js';
-import { createLogger, type Logger, scrubSecrets } from './log.js';
+import { type Clients, closeClients, createClients, credentialSecrets } from './core/clients.js';
+import {
+  type Config,
+  ConfigError,
+  credentialsFromHeaders,
+  PLATFORMS,
+  parseConfig,
+  USAGE,
+} from './core/config.js';
+import { createLogger, type Logger, scrubSecrets } from './core/log.js';
 import { createServer } from './server.js';
 import { VERSION } from './version.js';
 
@@ -29,8 +36,8 @@ async function run(config: Config): Promise<void> {
 
   if (config.sandbox) {
     // Loaded only when asked for: the emulators are not on the normal start-up path.
-    const { startSandbox, sandboxPlatformCredentials } = await import('./sandbox/index.js');
-    const { parseFaults } = await import('./sandbox/faults.js');
+    const { startSandbox, sandboxPlatformCredentials } = await import('./sandbox.js');
+    const { parseFaults } = await import('./core/emulator/faults.js');
     let faults: ReturnType<typeof parseFaults> | undefined;
     try {
       faults = config.sandboxFaults ? parseFaults(config.sandboxFaults) : undefined;
@@ -93,8 +100,8 @@ async function run(config: Config): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   if (config.transport === 'http') {
-    const { startHttpServer } = await import('./http.js');
-    const { probePlatforms } = await import('./tools/core/platforms-status.js');
+    const { startHttpServer } = await import('./http/server.js');
+    const { probePlatforms } = await import('./core/tools/platforms-status.js');
     // A session that brings credential headers gets clients of its own, used by it alone; one
     // that brings none shares the server's.
     const makeSession = async (req: IncomingMessage) => {

@@ -3,7 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { ResourceContext, ResourceDefinition } from './resources/define.js';
+import type { ResourceContext, ResourceDefinition } from './core/resources/define.js';
 
 // Prompts teach a model each platform's loop, with the tool names it will need, and complete their
 // arguments from what the session has seen or the platform lists.

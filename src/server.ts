@@ -8,17 +8,17 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { type Clients, secretsOfClients } from './clients/index.js';
-import type { Platform } from './config.js';
-import { type Logger, scrubSecrets, scrubValue } from './log.js';
+import { type Clients, secretsOfClients } from './core/clients.js';
+import type { Platform } from './core/config.js';
+import { type Logger, scrubSecrets, scrubValue } from './core/log.js';
+import { type CallContext, runTool, selectTools, type ToolDefinition } from './core/registry.js';
+import { type ResourceContext, type ResourceDefinition, templatePrefix } from './core/resources/define.js';
+import { ALL_RESOURCES } from './core/resources/index.js';
+import { RecentResources } from './core/resources/recent.js';
+import { Watchers, WatchLimitError } from './core/resources/watchers.js';
+import { toolListEntry } from './core/tool-schema.js';
+import { ALL_TOOLS } from './core/tools/index.js';
 import { registerPrompts } from './prompts.js';
-import { type ResourceContext, type ResourceDefinition, templatePrefix } from './resources/define.js';
-import { ALL_RESOURCES } from './resources/index.js';
-import { RecentResources } from './resources/recent.js';
-import { Watchers, WatchLimitError } from './resources/watchers.js';
-import { ALL_TOOLS } from './tools/index.js';
-import { type CallContext, runTool, selectTools, type ToolDefinition } from './tools/registry.js';
-import { toolListEntry } from './tools/schema.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
 export const DEFAULT_MAX_WATCHERS = 20;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, credentialsFromHeaders, parseConfig } from '../src/config.js';
+import { ConfigError, credentialsFromHeaders, parseConfig } from '../src/core/config.js';
 
 const AMA2 = 'ama_eat_0123456789abcdef0123456789abcdef';
 const WS = '11111111-2222-4333-8444-555555555555';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderReference } from '../src/tools/reference.js';
+import { renderReference } from '../src/core/reference.js';
 
 describe('docs/tools.md', () => {
   it('is up to date with the registry (regenerate with `npm run docs`)', async () => {

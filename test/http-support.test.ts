@@ -1,7 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../src/http-guard.js';
-import { BoundedEventStore, EventBudget } from '../src/http-support.js';
+import { RateLimiter } from '../src/http/guard.js';
+import { BoundedEventStore, EventBudget } from '../src/http/support.js';
 
 // The accounting behind issue #12 E4 and E5, in memory; the attacks themselves are in
 // test/hardening/remote.test.ts against the built CLI.

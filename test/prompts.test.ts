@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../src/sandbox/ama2-state.js';
-import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
+import { SANDBOX_USERS } from '../src/platforms/ama2/emulator/state.js';
+import { type Sandbox, startSandbox } from '../src/sandbox.js';
 import { connectTestClient, sandboxCredentials, type TestConnection } from './helpers/mcp.js';
 
 let sandbox: Sandbox;

@@ -5,11 +5,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { errorFromResponse } from '../src/clients/errors.js';
-import { defineResource } from '../src/resources/define.js';
-import type { Sandbox } from '../src/sandbox/index.js';
-import type { PlatformStatus } from '../src/tools/core/platforms-status.js';
-import { defineTool } from '../src/tools/registry.js';
+import { errorFromResponse } from '../src/core/errors.js';
+import { defineTool } from '../src/core/registry.js';
+import { defineResource } from '../src/core/resources/define.js';
+import type { PlatformStatus } from '../src/core/tools/platforms-status.js';
+import type { Sandbox } from '../src/sandbox.js';
 import { connectTestClient, sandboxCredentials, startTestSandbox } from './helpers/mcp.js';
 
 let sandbox: Sandbox;

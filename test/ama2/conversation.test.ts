@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallToolResult, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
-import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/sandbox/credentials.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/core/emulator/credentials.js';
+import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, resultText, sandboxCredentials, type TestConnection } from '../helpers/mcp.js';
 
 const ADA = SANDBOX_USERS[0]!;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
-import { AMA2_SANDBOX_LIMITED_TOKEN, AMA2_SANDBOX_TOKEN } from '../../src/sandbox/credentials.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { AMA2_SANDBOX_LIMITED_TOKEN, AMA2_SANDBOX_TOKEN } from '../../src/core/emulator/credentials.js';
+import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, sandboxCredentials } from '../helpers/mcp.js';
 
 // The AMA2 emulator is written from apis/ama2.md and is strict: a request the platform would

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
-import { FaultInjector } from '../../src/sandbox/faults.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { encodeCursor } from '../../src/tools/cursor.js';
+import { encodeCursor } from '../../src/core/cursor.js';
+import { FaultInjector } from '../../src/core/emulator/faults.js';
+import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, resultText, sandboxCredentials, type TestConnection } from '../helpers/mcp.js';
 
 const ADA = SANDBOX_USERS[0]!;

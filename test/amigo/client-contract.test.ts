@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmigoClient } from '../../src/clients/amigo.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { AmigoClient } from '../../src/platforms/amigo/client.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { contractProblems, operationOf, SPEC } from './contract.js';
 
 let sandbox: Sandbox;

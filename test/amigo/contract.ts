@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { unknownFields, type Operation as ValidatedOperation } from '../../src/sandbox/amigo-validate.js';
-import type { RecordedRequest } from '../../src/sandbox/emulator.js';
+import type { RecordedRequest } from '../../src/core/emulator/emulator.js';
+import {
+  unknownFields,
+  type Operation as ValidatedOperation,
+} from '../../src/platforms/amigo/emulator/validate.js';
 
 // Holds requests and responses to the Amigo Platform API's own OpenAPI document (the vendored
 // subset of the operations the client uses), with ajv and JSON Schema 2020-12.
@@ -22,7 +25,7 @@ interface Operation {
 }
 
 export const SPEC = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../src/vendor/amigo-openapi.subset.json'), 'utf8'),
+  readFileSync(join(import.meta.dirname, '../../src/platforms/amigo/openapi.subset.json'), 'utf8'),
 ) as {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Json> };

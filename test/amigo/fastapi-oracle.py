@@ -1,7 +1,7 @@
 """FastAPI oracle for the Amigo sandbox's request validation (issue #12 C).
 
 The Amigo Platform API is a FastAPI/pydantic service (apis/amigo.md §1). This models the request side
-(parameters and bodies) of the operations the sandbox serves, from src/vendor/amigo-openapi.subset.json,
+(parameters and bodies) of the operations the sandbox serves, from src/platforms/amigo/openapi.subset.json,
 checks that FastAPI generates the same request schemas as that document, then sends each case of
 strict-cases.json through FastAPI and writes what it answered into the case's "expected". The vitest
 suite test/amigo/strict.test.ts replays the cases against the emulator and wants the same answers.
@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
 HERE = pathlib.Path(__file__).parent
-VENDORED = json.loads((HERE / "../../src/vendor/amigo-openapi.subset.json").read_text())
+VENDORED = json.loads((HERE / "../../src/platforms/amigo/openapi.subset.json").read_text())
 WS = "/v1/{workspace_id}"
 
 SearchString = Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAmigoEmulator } from '../../src/sandbox/amigo.js';
-import { pythonJsonError } from '../../src/sandbox/amigo-json-error.js';
-import { check } from '../../src/sandbox/amigo-validate.js';
-import { AMIGO_SANDBOX_API_KEY } from '../../src/sandbox/credentials.js';
-import type { Emulator } from '../../src/sandbox/emulator.js';
+import { AMIGO_SANDBOX_API_KEY } from '../../src/core/emulator/credentials.js';
+import type { Emulator } from '../../src/core/emulator/emulator.js';
+import { createAmigoEmulator } from '../../src/platforms/amigo/emulator/index.js';
+import { pythonJsonError } from '../../src/platforms/amigo/emulator/json-error.js';
+import { check } from '../../src/platforms/amigo/emulator/validate.js';
 
 // The Amigo emulator refuses bad requests as the platform (FastAPI/pydantic, apis/amigo.md §1, §3)
 // does. Each case's `expected` is what real FastAPI answered for the same request, with the
@@ -161,10 +161,10 @@ describe('broken JSON bodies', () => {
 
 describe('the vendored request side', () => {
   it('is the request side of the vendored subset (both written by scripts/extract-amigo-openapi.mjs)', async () => {
-    const vendor = join(import.meta.dirname, '../../src/vendor');
+    const vendor = join(import.meta.dirname, '../../src/platforms/amigo');
     const read = (name: string) => JSON.parse(readFileSync(join(vendor, name), 'utf8')) as unknown;
     const script: string = join(import.meta.dirname, '../../scripts/extract-amigo-openapi.mjs');
     const { requestSide } = (await import(script)) as { requestSide: (document: unknown) => unknown };
-    expect(read('amigo-openapi.requests.json')).toEqual(requestSide(read('amigo-openapi.subset.json')));
+    expect(read('openapi.requests.json')).toEqual(requestSide(read('openapi.subset.json')));
   });
 });

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient, InvalidPathParamError, path } from '../../src/clients/core.js';
-import { type ErrorKind, PlatformError } from '../../src/clients/errors.js';
-import { readSse } from '../../src/clients/sse.js';
+import { type ErrorKind, PlatformError } from '../../src/core/errors.js';
+import { HttpClient, InvalidPathParamError, path } from '../../src/core/http-client.js';
+import { readSse } from '../../src/core/sse.js';
 
 // A local node:http server whose behaviour each test sets; it records every request it gets.
 type Behaviour = (req: IncomingMessage, res: ServerResponse, n: number, body: string) => void;

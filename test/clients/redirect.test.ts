@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../src/clients/core.js';
-import { PlatformError } from '../../src/clients/errors.js';
+import { PlatformError } from '../../src/core/errors.js';
+import { HttpClient } from '../../src/core/http-client.js';
 
 // Issue #12 B6: a 3xx from any platform is an error naming the Location, for reads, writes and
 // streams alike, and the redirect is never followed (nor retried).

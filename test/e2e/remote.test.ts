@@ -5,9 +5,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
-import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/sandbox/credentials.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/core/emulator/credentials.js';
+import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { type CliProcess, INITIALIZE_PARAMS, startHttpCli } from '../helpers/cli.js';
 import { fetchFrom } from '../helpers/net.js';
 

@@ -3,8 +3,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
-import { AttheneWorld } from '../../src/sandbox/atthene-state.js';
+import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
+import { AttheneWorld } from '../../src/platforms/atthene/emulator/state.js';
 import { CLI, cliEnv, startHttpCli } from '../helpers/cli.js';
 
 // Issue #12 A: the tests imported the TypeScript source, so a bundle-only bug (YAML sessions)

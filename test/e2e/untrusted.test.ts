@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
+import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
 
 // Platform text tries to close the untrusted fence with the real boundary (read from an earlier

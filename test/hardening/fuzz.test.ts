@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { ALL_TOOLS } from '../../src/tools/index.js';
+import { ALL_TOOLS } from '../../src/core/tools/index.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, resultText, sandboxCredentials, type TestConnection } from '../helpers/mcp.js';
 
 // 10,000 generated inputs across all tools, valid and invalid. No crash, no protocol error;

@@ -2,9 +2,9 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { type AddressInfo, connect as connectTcp, type Socket } from 'node:net';
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
-import { ATTHENE_SANDBOX_API_KEY } from '../../src/sandbox/credentials.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { ATTHENE_SANDBOX_API_KEY } from '../../src/core/emulator/credentials.js';
+import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { type CliProcess, INITIALIZE_PARAMS, spawnCli, startHttpCli } from '../helpers/cli.js';
 import { fetchFrom, healthz } from '../helpers/net.js';
 

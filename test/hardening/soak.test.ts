@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../../src/sandbox/ama2-state.js';
-import type { FaultOptions } from '../../src/sandbox/faults.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import type { FaultOptions } from '../../src/core/emulator/faults.js';
+import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, resultText, sandboxCredentials, type TestConnection } from '../helpers/mcp.js';
 
 // 2,000 mixed tool calls across the platforms under injected faults. Bounded: a fixed count, a

@@ -2,14 +2,14 @@ import { Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { type Clients, closeClients, createClients } from '../../src/clients/index.js';
-import { PLATFORMS, type Platform, type PlatformCredentials } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import type { ResourceDefinition } from '../../src/resources/define.js';
-import type { FaultOptions } from '../../src/sandbox/faults.js';
-import { type Sandbox, sandboxPlatformCredentials, startSandbox } from '../../src/sandbox/index.js';
+import { type Clients, closeClients, createClients } from '../../src/core/clients.js';
+import { PLATFORMS, type Platform, type PlatformCredentials } from '../../src/core/config.js';
+import type { FaultOptions } from '../../src/core/emulator/faults.js';
+import { createLogger } from '../../src/core/log.js';
+import type { ToolDefinition } from '../../src/core/registry.js';
+import type { ResourceDefinition } from '../../src/core/resources/define.js';
+import { type Sandbox, sandboxPlatformCredentials, startSandbox } from '../../src/sandbox.js';
 import { createServer } from '../../src/server.js';
-import type { ToolDefinition } from '../../src/tools/registry.js';
 
 /** Log lines captured in memory, to assert on what the server logged. */
 export class LogCapture extends Writable {

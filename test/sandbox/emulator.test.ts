@@ -2,7 +2,7 @@ import { type ClientRequest, get } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/sandbox/emulator.js';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/core/emulator/emulator.js';
 
 // The framework on its own: an emulator built with createEmulator and test-only routes.
 

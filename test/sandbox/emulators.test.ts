@@ -6,8 +6,8 @@ import {
   AMIGO_SANDBOX_WORKSPACE_ID,
   ATTHENE_EXPIRED_KEY,
   ATTHENE_SANDBOX_API_KEY,
-} from '../../src/sandbox/credentials.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+} from '../../src/core/emulator/credentials.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 
 // The foundation every platform emulator shares: health, auth failures and their shapes, 404s,
 // Django's trailing slash, Amigo's workspace binding, recording, and a clean shutdown.

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
-import { FaultInjector, type FaultOptions, formatFaults, parseFaults } from '../../src/sandbox/faults.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { createEmulator, type Emulator } from '../../src/core/emulator/emulator.js';
+import {
+  FaultInjector,
+  type FaultOptions,
+  formatFaults,
+  parseFaults,
+} from '../../src/core/emulator/faults.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 
 async function call(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers });

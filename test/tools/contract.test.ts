@@ -2,30 +2,29 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ALL_TOOLS } from '../../src/tools/index.js';
-import { OFFLINE_CREDENTIALS } from '../../src/tools/reference.js';
-import type { ToolDefinition } from '../../src/tools/registry.js';
+import { OFFLINE_CREDENTIALS } from '../../src/core/reference.js';
+import type { ToolDefinition } from '../../src/core/registry.js';
+import { ALL_TOOLS } from '../../src/core/tools/index.js';
 import { connectTestClient } from '../helpers/mcp.js';
 
 // The whole tool contract, walked over the registry (STYLE.md rules 4-6).
 
-const TOOLS_DIR = join(import.meta.dirname, '../../src/tools');
-const NOT_TOOLS = new Set(['support.ts']);
+const SRC = join(import.meta.dirname, '../../src');
+// Core tools live in src/core/tools/, each platform's in src/platforms/<name>/tools/ (prefixed <name>_).
+const TOOL_DIRS: Array<{ dir: string; prefix: string }> = [
+  { dir: join(SRC, 'core/tools'), prefix: '' },
+  ...readdirSync(join(SRC, 'platforms'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => ({ dir: join(SRC, 'platforms', d.name, 'tools'), prefix: `${d.name}_` })),
+];
+const NOT_TOOLS = new Set(['support.ts', 'index.ts']);
 
 function toolFiles(): Array<{ file: string; expected: string }> {
-  return readdirSync(TOOLS_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((dir) =>
-      readdirSync(join(TOOLS_DIR, dir.name))
-        .filter((f) => f.endsWith('.ts') && !NOT_TOOLS.has(f))
-        .map((f) => {
-          const snake = basename(f, '.ts').replaceAll('-', '_');
-          return {
-            file: join(TOOLS_DIR, dir.name, f),
-            expected: dir.name === 'core' ? snake : `${dir.name}_${snake}`,
-          };
-        }),
-    );
+  return TOOL_DIRS.flatMap(({ dir, prefix }) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !NOT_TOOLS.has(f))
+      .map((f) => ({ file: join(dir, f), expected: `${prefix}${basename(f, '.ts').replaceAll('-', '_')}` })),
+  );
 }
 
 describe('tool contract', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../src/tools/cursor.js';
-import { ToolInputError } from '../../src/tools/errors.js';
+import { decodeCursor, encodeCursor } from '../../src/core/cursor.js';
+import { ToolInputError } from '../../src/core/input-error.js';
 
 const state = fc.dictionary(
   fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__proto__'),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { errorFromResponse } from '../../src/clients/errors.js';
-import { decodeCursor, encodeCursor } from '../../src/tools/cursor.js';
-import { ToolInputError } from '../../src/tools/errors.js';
-import { pageOutput } from '../../src/tools/params.js';
-import { type CallContext, defineTool, errorText, runTool, shapeResult } from '../../src/tools/registry.js';
-import { UNTRUSTED_OPEN } from '../../src/tools/untrusted.js';
+import { decodeCursor, encodeCursor } from '../../src/core/cursor.js';
+import { errorFromResponse } from '../../src/core/errors.js';
+import { ToolInputError } from '../../src/core/input-error.js';
+import { pageOutput } from '../../src/core/params.js';
+import { type CallContext, defineTool, errorText, runTool, shapeResult } from '../../src/core/registry.js';
+import { UNTRUSTED_OPEN } from '../../src/core/untrusted.js';
 import { connectTestClient, resultText } from '../helpers/mcp.js';
 
 const items = Array.from({ length: 50 }, (_, i) => ({ id: `item-${i}`, text: 'x'.repeat(90), gone: null }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ALL_TOOLS } from '../../src/tools/index.js';
+import { ALL_TOOLS } from '../../src/core/tools/index.js';
 import {
   fenceUntrusted,
   inlineSafe,
@@ -8,7 +8,7 @@ import {
   renderFenced,
   UNTRUSTED_CLOSE,
   UNTRUSTED_OPEN,
-} from '../../src/tools/untrusted.js';
+} from '../../src/core/untrusted.js';
 
 // Every string a tool returns is either fenced (its key is in the tool's `untrusted` list) or
 // allow-listed here as not written by a platform's user, agent or admin. A new output field that

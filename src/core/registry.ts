@@ -1,0 +1,272 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { type Clients, secretsOfClients } from './clients.js';
+import type { Platform } from './config.js';
+import { PlatformError } from './errors.js';
+import { ToolInputError } from './input-error.js';
+import { type Logger, scrubSecrets, scrubValue } from './log.js';
+import type { RecentResources } from './resources/recent.js';
+import { renderFenced } from './untrusted.js';
+
+export type ToolPlatform = Platform | 'core';
+
+/** Every tool states all four hints; `never read-only and destructive at once` is checked by a test. */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export interface ToolContext {
+  clients: Clients;
+  log: Logger;
+  /** Aborted when the client cancels the call or the session ends. */
+  signal: AbortSignal;
+  /** Sends a progress notification when the client asked for progress; otherwise does nothing. */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Conversations this session has seen, for resources/list and id completion. */
+  recent: RecentResources;
+  maxResultChars: number;
+  /** Adds a sentence to the error result should the call fail (e.g. the idempotency key to retry with). */
+  note(text: string): void;
+}
+
+/** What the server hands runTool; runTool adds `note`. */
+export type CallContext = Omit<ToolContext, 'note'>;
+
+type Shape = z.ZodRawShape;
+type Infer<S extends Shape> = z.infer<z.ZodObject<S>>;
+
+export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape> {
+  /** `<platform>_<verb>_<noun>`, the file name in snake_case. */
+  name: string;
+  title: string;
+  /** What it does, when to use it, what to call next. Arguments are described on their schemas. */
+  description: string;
+  platform: ToolPlatform;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  /** Extra availability beyond the platform being configured (e.g. a user token). */
+  available?(clients: Clients): boolean;
+  /** The sentence a 404 result ends with: which tool lists valid ids. */
+  notFoundHint?: string;
+  /**
+   * Output keys (at any depth) whose values platform users, agents or admins wrote: fenced in the
+   * text a model reads, a string as itself, an object or array as its JSON in one fence.
+   * test/tools/untrusted.test.ts fails on a free-text output field that is neither listed here nor
+   * allow-listed there as server-authored.
+   */
+  untrusted?: readonly string[];
+  /**
+   * How to cut this tool's result at an item boundary when it exceeds the size budget: the list
+   * to shorten, and the cursor that resumes after the first `kept` items.
+   */
+  paginate?: {
+    items: string;
+    resume(input: Infer<I>, output: Infer<O>, kept: number): string;
+  };
+  /** Conversations the result creates or mentions, sent as resource links after the JSON text. */
+  links?(output: Infer<O>): Array<{ uri: string; name: string; mimeType?: string }>;
+  run(input: Infer<I>, ctx: ToolContext): Promise<Infer<O>>;
+}
+
+export function defineTool<I extends Shape, O extends Shape>(
+  definition: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return definition;
+}
+
+export interface ToolSelection {
+  toolsets: readonly Platform[];
+  readOnly: boolean;
+  clients: Clients;
+}
+
+/** The tools a session is offered: configured platforms in the chosen toolsets, read-only if asked. Order is stable. */
+export function selectTools(tools: readonly ToolDefinition[], selection: ToolSelection): ToolDefinition[] {
+  return tools
+    .filter((tool) => tool.platform === 'core' || selection.toolsets.includes(tool.platform))
+    .filter((tool) => tool.platform === 'core' || selection.clients[tool.platform] !== undefined)
+    .filter((tool) => !selection.readOnly || tool.annotations.readOnlyHint)
+    .filter((tool) => tool.available?.(selection.clients) ?? true)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const CREDENTIAL_VARS: Record<Platform, string> = {
+  ama2: 'AMA2_TOKEN (or AMA2_USER_TOKEN)',
+  amigo: 'AMIGO_API_KEY (keys expire) and AMIGO_WORKSPACE_ID',
+  atthene: 'ATTHENE_API_KEY (keys expire; create a new one in Agent Studio settings)',
+};
+const BASE_URL_VARS: Record<Platform, string> = {
+  ama2: 'AMA2_BASE_URL',
+  amigo: 'AMIGO_BASE_URL',
+  atthene: 'ATTHENE_BASE_URL',
+};
+
+/** One sentence on what to do next, by error kind. */
+export function hintFor(error: PlatformError, notFoundHint?: string): string {
+  switch (error.kind) {
+    case 'auth':
+      return `The platform rejected the credentials: check ${CREDENTIAL_VARS[error.platform]}.`;
+    case 'permission':
+      return 'The credentials are valid but not allowed to do this (plan, role or capability); use an account or token that has the permission.';
+    case 'not_found':
+      return notFoundHint ?? 'Check the id; the list tools of this platform return valid ids.';
+    case 'conflict':
+      return 'The resource is in a state that does not allow this (closed, or busy with another request); check its state, then retry.';
+    case 'validation':
+      return 'Fix the input named above and call again.';
+    case 'rate_limited': {
+      // Retry-After wins; otherwise the x-ratelimit-reset time when the platform sent one.
+      const untilReset = error.rateLimit?.reset ? error.rateLimit.reset * 1000 - Date.now() : undefined;
+      const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? untilReset ?? 5000) / 1000));
+      const quota = error.rateLimit?.limit ? ` (limit ${error.rateLimit.limit} requests per window)` : '';
+      return `Rate limited${quota}: retry after ${seconds} s.`;
+    }
+    case 'server':
+      return 'The platform failed on its side; retry in a few seconds, and run platforms_status if it persists.';
+    case 'network':
+      return `Could not reach the platform: check ${BASE_URL_VARS[error.platform]} and the network, or run platforms_status.`;
+    case 'timeout':
+      return 'The platform did not answer in time; retry, or ask for less (a smaller limit).';
+    case 'cancelled':
+      return 'The call was cancelled before it finished.';
+  }
+}
+
+export function errorText(error: PlatformError, notFoundHint?: string): string {
+  const status = error.status === undefined ? error.kind : `${error.status} ${error.kind}`;
+  const code = error.code ? ` [${error.code}]` : '';
+  const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
+  return scrubSecrets(
+    `${error.platform} error ${status}${code}: ${error.message}${requestId}. ${hintFor(error, notFoundHint)}`,
+  );
+}
+
+function errorResultOf(text: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text }] };
+}
+
+/** Drops null and undefined values (results are slim), keeping arrays' positions. */
+export function prune(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prune);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (inner !== null && inner !== undefined) out[key] = prune(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
+const render = renderFenced;
+
+const outputSchemas = new WeakMap<ToolDefinition, z.ZodObject<Shape>>();
+function outputSchemaOf(tool: ToolDefinition): z.ZodObject<Shape> {
+  let schema = outputSchemas.get(tool);
+  if (!schema) {
+    schema = z.object(tool.output);
+    outputSchemas.set(tool, schema);
+  }
+  return schema;
+}
+
+/**
+ * Turns a tool's return value into structuredContent plus the same JSON as text, within the size
+ * budget: a paginated tool is cut at an item boundary and handed a cursor; anything else that is
+ * still too large is reported rather than silently mangled.
+ */
+export function shapeResult(
+  tool: ToolDefinition,
+  input: Record<string, unknown>,
+  output: Record<string, unknown>,
+  maxChars: number,
+): CallToolResult {
+  const untrusted = new Set(tool.untrusted ?? []);
+  // Keep only the declared fields: clients validate structuredContent against outputSchema, which
+  // forbids additional properties.
+  const pruned = prune(output);
+  const declared = outputSchemaOf(tool).safeParse(pruned);
+  let structured = (declared.success ? declared.data : pruned) as Record<string, unknown>;
+  let text = render(structured, untrusted);
+  const list = tool.paginate ? structured[tool.paginate.items] : undefined;
+  if (text.length > maxChars && tool.paginate && Array.isArray(list)) {
+    const { items, resume } = tool.paginate;
+    // Binary search for the most items that fit, leaving room for the cursor and the flag.
+    let lo = 0;
+    let hi = list.length;
+    const attempt = (kept: number) => {
+      const cut = { ...structured, [items]: list.slice(0, kept), truncated: true };
+      cut.next_cursor = resume(input as never, output as never, kept);
+      return cut;
+    };
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (render(attempt(mid), untrusted).length <= maxChars) lo = mid;
+      else hi = mid - 1;
+    }
+    structured = attempt(lo);
+    text = render(structured, untrusted);
+  }
+  if (text.length > maxChars) {
+    return errorResultOf(
+      `${tool.name} produced a result of ${text.length} characters, over the ${maxChars}-character budget. Ask for less (a smaller limit or a narrower filter).`,
+    );
+  }
+  const links = (tool.links?.(output as never) ?? []).map((link) => ({
+    type: 'resource_link' as const,
+    ...link,
+  }));
+  return { structuredContent: structured, content: [{ type: 'text', text }, ...links] };
+}
+
+/** The one boundary where errors become results. Tools throw; nothing else catches. */
+export async function runTool(
+  tool: ToolDefinition,
+  input: Record<string, unknown>,
+  callContext: CallContext,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const notes: string[] = [];
+  const ctx: ToolContext = { ...callContext, note: (text) => void notes.push(text) };
+  // The credentials this call used (a session's own, or the server's): a platform may echo them
+  // in a successful answer too (an agent named after the key), so results are scrubbed as well.
+  const secrets = secretsOfClients(ctx.clients);
+  const errorResult = (text: string): CallToolResult =>
+    errorResultOf(scrubSecrets([text, ...notes].join(' '), secrets));
+  try {
+    const output = scrubValue(await tool.run(input as never, ctx), secrets);
+    ctx.log.debug({ tool: tool.name, ms: Math.round(performance.now() - started) }, 'tool call done');
+    return shapeResult(tool, input, output as Record<string, unknown>, ctx.maxResultChars);
+  } catch (error) {
+    const ms = Math.round(performance.now() - started);
+    if (error instanceof PlatformError) {
+      ctx.log.info(
+        {
+          tool: tool.name,
+          ms,
+          platform: error.platform,
+          status: error.status,
+          kind: error.kind,
+          requestId: error.requestId,
+        },
+        'tool call failed at the platform',
+      );
+      return errorResult(errorText(error, tool.notFoundHint));
+    }
+    if (ctx.signal.aborted) return errorResult('The call was cancelled before it finished.');
+    if (error instanceof ToolInputError) {
+      return errorResult(scrubSecrets(`Invalid input for ${tool.name}: ${error.message}`));
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.log.error({ tool: tool.name, ms, err: error }, 'tool failed unexpectedly');
+    return errorResult(
+      scrubSecrets(
+        `${tool.name} failed unexpectedly: ${message}. This is a bug in the server; please report it.`,
+      ),
+    );
+  }
+}

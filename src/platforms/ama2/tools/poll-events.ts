@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../../core/cursor.js';
+import { ToolInputError } from '../../../core/input-error.js';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import {
+  ama2,
+  POLL_LIMIT_MAX,
+  rememberThread,
+  seqParam,
+  slim,
+  slimEvent,
+  threadIdParam,
+} from '../support.js';
+
+const NAME = 'ama2_poll_events';
+
+/** Where a page starts: the cursor's seq, else after_seq, else the beginning. */
+export function startSeq(input: { thread_id: string; after_seq?: number; cursor?: string }): number {
+  if (!input.cursor) return input.after_seq ?? 0;
+  const state = decodeCursor(NAME, input.cursor);
+  if (state.thread !== input.thread_id || typeof state.seq !== 'number') {
+    throw new ToolInputError(
+      `cursor belongs to another thread; omit it or pass the next_cursor of ${NAME} for ${input.thread_id}.`,
+    );
+  }
+  return state.seq;
+}
+
+const cursorAt = (threadId: string, seq: number) => encodeCursor(NAME, { thread: threadId, seq });
+
+export default defineTool({
+  name: NAME,
+  title: 'Read AMA2 thread events',
+  description:
+    "Reads a thread's events (messages) in order, after a given thread_seq; with no after_seq it reads from the start, so it also returns the whole history page by page. Pass next_cursor to continue. To wait for new replies instead of reading what is there, use ama2_wait_for_events.",
+  platform: 'ama2',
+  input: {
+    thread_id: threadIdParam,
+    after_seq: seqParam('after_seq')
+      .optional()
+      .describe('Return events with thread_seq greater than this (default 0, the start).'),
+    cursor: cursorParam(NAME),
+    limit: limitParam(POLL_LIMIT_MAX),
+  },
+  output: {
+    thread_id: z.string().describe('The thread.'),
+    events: z.array(slimEvent).describe('Events in thread_seq order.'),
+    has_more: z.boolean().describe('Whether more events follow this page.'),
+    latest_seq: z
+      .number()
+      .describe('Highest thread_seq returned (or the starting seq); pass as after_seq later.'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
+  untrusted: ['content', 'metadata'],
+  paginate: {
+    items: 'events',
+    resume: (input, output, kept) =>
+      cursorAt(input.thread_id, kept > 0 ? output.events[kept - 1]!.thread_seq : startSeq(input)),
+  },
+  async run(input, ctx) {
+    const from = startSeq(input);
+    const page = await ama2(ctx.clients).pollEvents(
+      input.thread_id,
+      { lastThreadSeq: from, limit: input.limit },
+      ctx.signal,
+    );
+    rememberThread(ctx.recent, input.thread_id);
+    const events = page.events.map(slim);
+    const latest = events.at(-1)?.thread_seq ?? from;
+    return {
+      thread_id: input.thread_id,
+      events,
+      has_more: page.has_more,
+      latest_seq: latest,
+      ...(page.has_more ? { next_cursor: cursorAt(input.thread_id, latest) } : {}),
+    };
+  },
+});

@@ -1,0 +1,181 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { defineResource, type ResourceDefinition } from '../../core/resources/define.js';
+import { historyContents, renderTranscript } from '../../core/resources/transcript.js';
+import { fenceUntrusted } from '../../core/untrusted.js';
+import { callUri, conversationUri, timelineUri } from './support.js';
+
+/** Subscriptions poll a conversation at most this often (no push channel for it in the REST API). */
+export const AMIGO_WATCH_INTERVAL_MS = 2000;
+const LISTED = 50;
+
+const conversation = defineResource({
+  name: 'amigo_conversation',
+  title: 'Amigo conversation',
+  description:
+    'The turns of an Amigo conversation as a markdown transcript (one line per turn: time, role, text) and as JSON. Subscribe to an active conversation to be notified of each new turn.',
+  platform: 'amigo',
+  uriTemplate: 'amigo://conversations/{conversation_id}',
+  mimeType: 'text/markdown',
+  async list(ctx) {
+    const page = await ctx.clients.amigo!.listConversations({ limit: LISTED }, ctx.signal);
+    return page.items.map((c) => ({
+      uri: conversationUri(c.id),
+      name: `Amigo conversation ${c.id}`,
+      title: `${c.channel_kind} conversation (${c.status})`,
+      mimeType: 'text/markdown',
+    }));
+  },
+  complete: {
+    async conversation_id(value, ctx) {
+      const page = await ctx.clients.amigo!.listConversations({ limit: 100 }, ctx.signal);
+      return page.items.map((c) => c.id).filter((id) => id.startsWith(value));
+    },
+  },
+  async read(uri, { conversation_id: id = '' }, ctx) {
+    const c = await ctx.clients.amigo!.getConversation(id, ctx.signal);
+    const turns = c.turns ?? [];
+    const { markdown, kept } = renderTranscript(
+      `Amigo conversation ${id} (${c.status})`,
+      turns.map((t) => ({ time: t.timestamp ?? undefined, speaker: t.role, text: t.text })),
+      Math.floor(ctx.maxResultChars / 2),
+      'read them with amigo_get_conversation',
+    );
+    return historyContents(
+      uri,
+      markdown,
+      {
+        id,
+        status: c.status,
+        turn_count: c.turn_count,
+        turns: turns
+          .slice(turns.length - kept)
+          .map((t) => ({ role: t.role, text: t.text, timestamp: t.timestamp ?? undefined })),
+      },
+      ['text'],
+    );
+  },
+  async watch({ conversation_id: id = '' }, ctx, { signal, changed }) {
+    const client = ctx.clients.amigo!;
+    let last = (await client.getConversation(id, signal)).turn_count;
+    while (!signal.aborted) {
+      await sleep(AMIGO_WATCH_INTERVAL_MS, undefined, { signal }).catch(() => {});
+      if (signal.aborted) return;
+      const now = await client.getConversation(id, signal).catch(() => undefined);
+      if (now && now.turn_count !== last) {
+        last = now.turn_count;
+        changed();
+      }
+      // A closed conversation takes no more turns: stop watching it.
+      if (now && now.status === 'closed') return;
+    }
+  },
+});
+
+const callTranscript = defineResource({
+  name: 'amigo_call_transcript',
+  title: 'Amigo call transcript',
+  description:
+    'The transcript of a voice call: caller and agent words per turn, with the conversation state, as markdown and JSON.',
+  platform: 'amigo',
+  uriTemplate: 'amigo://calls/{call_id}/transcript',
+  mimeType: 'text/markdown',
+  async list(ctx) {
+    const page = await ctx.clients.amigo!.listCalls({ limit: LISTED }, ctx.signal);
+    return page.items.map((c) => ({
+      uri: callUri(String(c.entity_id)),
+      name: `Amigo call ${String(c.entity_id)}`,
+      mimeType: 'text/markdown',
+    }));
+  },
+  async read(uri, { call_id: id = '' }, ctx) {
+    const call = await ctx.clients.amigo!.getCall(id, ctx.signal);
+    const turns = (call.turns as Array<Record<string, unknown>> | undefined) ?? [];
+    const lines = turns.flatMap((t) => [
+      ...(t.user_transcript
+        ? [
+            {
+              time: (t.timestamp as string | undefined) ?? undefined,
+              speaker: 'caller',
+              text: String(t.user_transcript),
+            },
+          ]
+        : []),
+      ...(t.agent_transcript
+        ? [
+            {
+              time: (t.timestamp as string | undefined) ?? undefined,
+              speaker: 'agent',
+              text: String(t.agent_transcript),
+            },
+          ]
+        : []),
+    ]);
+    const { markdown } = renderTranscript(
+      `Amigo call ${id}`,
+      lines,
+      Math.floor(ctx.maxResultChars / 2),
+      'read them with amigo_get_call',
+    );
+    return historyContents(uri, markdown, { call_id: id, turns: lines }, ['text']);
+  },
+});
+
+const entityTimeline = defineResource({
+  name: 'amigo_entity_timeline',
+  title: 'Amigo entity timeline',
+  description:
+    'The event history of a world entity (patient, appointment, ...) as markdown, one line per event, and as JSON.',
+  platform: 'amigo',
+  uriTemplate: 'amigo://entities/{entity_id}/timeline',
+  mimeType: 'text/markdown',
+  async list(ctx) {
+    const page = await ctx.clients.amigo!.listEntities({ limit: LISTED }, ctx.signal);
+    return page.entities.map((e) => ({
+      uri: timelineUri(e.id),
+      name: `Timeline of ${e.display_name ? fenceUntrusted(e.display_name) : e.id}`,
+      mimeType: 'text/markdown',
+    }));
+  },
+  async read(uri, { entity_id: id = '' }, ctx) {
+    const page = await ctx.clients.amigo!.getEntityTimeline(id, { limit: 200 }, ctx.signal);
+    const lines = page.events.map((e) => ({
+      time: e.effective_at ?? undefined,
+      speaker: `${e.domain}/${e.event_type}`,
+      text: JSON.stringify(e.data ?? {}),
+    }));
+    const { markdown } = renderTranscript(
+      `Timeline of entity ${id}`,
+      lines,
+      Math.floor(ctx.maxResultChars / 2),
+      'read them with amigo_get_entity_timeline',
+    );
+    const events = page.events.map((e) => ({
+      id: e.id,
+      domain: e.domain,
+      event_type: e.event_type,
+      effective_at: e.effective_at ?? undefined,
+      data: e.data,
+    }));
+    return historyContents(uri, markdown, { entity_id: id, total: page.total, events }, ['data']);
+  },
+});
+
+const entityTypes = defineResource({
+  name: 'amigo_entity_types',
+  title: 'Amigo entity types',
+  description: 'The entity types of the workspace world model with their counts (JSON).',
+  platform: 'amigo',
+  uriTemplate: 'amigo://entity-types',
+  mimeType: 'application/json',
+  async read(uri, _vars, ctx) {
+    const types = await ctx.clients.amigo!.listEntityTypes(ctx.signal);
+    return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(types) }] };
+  },
+});
+
+export const AMIGO_RESOURCES: readonly ResourceDefinition[] = [
+  conversation,
+  callTranscript,
+  entityTimeline,
+  entityTypes,
+];

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { Clients } from '../../core/clients.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import { ToolInputError } from '../../core/input-error.js';
+import { uuidParam } from '../../core/params.js';
+import type { RecentResources } from '../../core/resources/recent.js';
+import type { AmigoClient } from './client.js';
+
+// Shared by the Amigo tools and resources (apis/amigo.md).
+
+export function amigo(clients: Clients): AmigoClient {
+  return clients.amigo!;
+}
+
+export const agentIdParam = uuidParam('agent_id', 'amigo_list_agents');
+export const serviceIdParam = uuidParam('service_id', 'amigo_list_services');
+export const conversationIdParam = uuidParam(
+  'conversation_id',
+  'amigo_send_message or amigo_list_conversations',
+);
+export const entityIdParam = uuidParam('entity_id', 'amigo_list_entities');
+export const callIdParam = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'call_id must be the id (or call_sid) amigo_list_calls returns')
+  .describe('Call id (or call_sid) from amigo_list_calls.');
+
+/**
+ * Every Amigo paging style (continuation token, offset with or without next_offset) hides behind
+ * one opaque cursor holding the offset of the next item; the token is an offset in practice.
+ */
+export function offsetFrom(tool: string, cursor: string | undefined, scope = ''): number {
+  if (!cursor) return 0;
+  const state = decodeCursor(tool, cursor);
+  if ((state.scope ?? '') !== scope)
+    throw new ToolInputError(`cursor belongs to another ${tool} query; omit it to start again.`);
+  return Number(state.offset) || 0;
+}
+export const cursorAt = (tool: string, offset: number, scope = '') =>
+  encodeCursor(tool, { offset, ...(scope ? { scope } : {}) });
+
+export const NOT_FOUND = {
+  agent: 'No agent has this id: amigo_list_agents lists valid agent ids.',
+  service: 'No service has this id: amigo_list_services lists valid service ids.',
+  conversation:
+    'No conversation has this id: amigo_list_conversations lists them (or start one with amigo_send_message).',
+  call: 'No call has this id: amigo_list_calls lists valid call ids.',
+  entity: 'No entity has this id: amigo_list_entities (or amigo_resolve_entity) finds entity ids.',
+  function: 'No function has this name: amigo_list_functions lists the registered ones.',
+};
+
+export const conversationUri = (id: string) => `amigo://conversations/${id}`;
+export const callUri = (id: string) => `amigo://calls/${id}/transcript`;
+export const timelineUri = (id: string) => `amigo://entities/${id}/timeline`;
+
+export function remember(recent: RecentResources, uri: string, name: string): void {
+  recent.touch({ uri, name, platform: 'amigo', mimeType: 'text/markdown' });
+}
+
+export const serviceSummary = z.object({
+  id: z.string().describe('Service id, for amigo_send_message.'),
+  name: z.string().describe('Service name.'),
+  channel_type: z.string().optional().describe('text (usable with amigo_send_message), voice or scribe.'),
+  environment: z.string().optional().describe('sandbox or production.'),
+  is_active: z.boolean().optional().describe('Whether it takes conversations.'),
+  agent_id: z.string().optional().describe('Agent behind it.'),
+  agent_name: z.string().optional().describe('Agent name.'),
+});
+
+export const entitySummary = z.object({
+  id: z.string().describe('Entity id, for amigo_get_entity.'),
+  entity_type: z.string().describe('patient, appointment, call, ...'),
+  display_name: z.string().optional().describe('Name shown for it.'),
+  canonical_id: z.string().optional().describe('Id in the source system (e.g. MRN).'),
+  status: z.string().optional().describe('Status.'),
+  tags: z.array(z.string()).optional().describe('Tags.'),
+  last_event_at: z.string().optional().describe('Last timeline event (ISO time).'),
+});
+
+export function summariseEntity(e: Record<string, unknown>): z.infer<typeof entitySummary> {
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    id: String(e.id),
+    entity_type: String(e.entity_type),
+    display_name: str(e.display_name) ?? str(e.name),
+    canonical_id: str(e.canonical_id),
+    status: str(e.status),
+    tags: Array.isArray(e.tags) ? (e.tags as string[]) : undefined,
+    last_event_at: str(e.last_event_at),
+  };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { amigo, conversationIdParam, NOT_FOUND } from '../support.js';
+
+export default defineTool({
+  name: 'amigo_close_conversation',
+  title: 'Close Amigo conversation',
+  description:
+    'Closes (finishes) a conversation: it takes no further messages, and amigo_send_message on it then fails with a conflict. Its history stays readable with amigo_get_conversation.',
+  platform: 'amigo',
+  input: { conversation_id: conversationIdParam },
+  output: {
+    conversation_id: z.string().describe('The conversation.'),
+    closed: z.boolean().describe('True once closed.'),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  notFoundHint: NOT_FOUND.conversation,
+  async run(input, ctx) {
+    await amigo(ctx.clients).closeConversation(input.conversation_id, ctx.signal);
+    return { conversation_id: input.conversation_id, closed: true };
+  },
+});

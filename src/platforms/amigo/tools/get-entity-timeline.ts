@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { AMIGO_LIMITS } from '../client.js';
+import { amigo, cursorAt, entityIdParam, NOT_FOUND, offsetFrom, remember, timelineUri } from '../support.js';
+
+const NAME = 'amigo_get_entity_timeline';
+
+export default defineTool({
+  name: NAME,
+  title: 'Get Amigo entity timeline',
+  description:
+    "Returns the events in an entity's history (calls, appointments booked, messages, notes), optionally for one domain, paged with a cursor. The same history is the resource amigo://entities/{entity_id}/timeline.",
+  platform: 'amigo',
+  input: {
+    entity_id: entityIdParam,
+    domain: z.string().min(1).max(100).optional().describe('Only events of this domain, e.g. clinical.'),
+    limit: limitParam(AMIGO_LIMITS.timeline),
+    cursor: cursorParam(NAME),
+  },
+  output: {
+    entity_id: z.string().describe('The entity.'),
+    events: z
+      .array(
+        z.object({
+          id: z.string().describe('Event id.'),
+          domain: z.string().describe('Domain.'),
+          event_type: z.string().describe('What happened.'),
+          effective_at: z.string().optional().describe('When (ISO time).'),
+          data: z.record(z.string(), z.unknown()).optional().describe('Event details.'),
+        }),
+      )
+      .describe('Events on this page.'),
+    total: z.number().describe('Events in all.'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['data'],
+  notFoundHint: NOT_FOUND.entity,
+  paginate: {
+    items: 'events',
+    resume: (input, _o, kept) =>
+      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
+  },
+  async run(input, ctx) {
+    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const page = await amigo(ctx.clients).getEntityTimeline(
+      input.entity_id,
+      { domain: input.domain, limit: input.limit, offset },
+      ctx.signal,
+    );
+    remember(ctx.recent, timelineUri(input.entity_id), `Timeline of ${input.entity_id}`);
+    return {
+      entity_id: input.entity_id,
+      events: page.events.map((e) => ({
+        id: e.id,
+        domain: e.domain,
+        event_type: e.event_type,
+        effective_at: e.effective_at ?? undefined,
+        data: e.data,
+      })),
+      total: page.total ?? page.events.length,
+      ...(page.has_more
+        ? { next_cursor: cursorAt(NAME, page.next_offset ?? offset + page.events.length, scope(input)) }
+        : {}),
+    };
+  },
+});
+
+function scope(input: { entity_id: string; domain?: string }): string {
+  return `${input.entity_id}|${input.domain ?? ''}`;
+}

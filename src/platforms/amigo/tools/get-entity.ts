@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { fenceUntrusted } from '../../../core/untrusted.js';
+import {
+  amigo,
+  entityIdParam,
+  entitySummary,
+  NOT_FOUND,
+  remember,
+  summariseEntity,
+  timelineUri,
+} from '../support.js';
+
+export default defineTool({
+  name: 'amigo_get_entity',
+  title: 'Get Amigo entity',
+  description:
+    'Returns one world entity with its current state (the full projection: contact details, status, external ids, type-specific fields). It holds personal data. Its history is amigo_get_entity_timeline.',
+  platform: 'amigo',
+  input: { entity_id: entityIdParam },
+  output: {
+    entity: entitySummary
+      .extend({
+        phone: z.string().optional().describe('Phone.'),
+        email: z.string().optional().describe('Email.'),
+        external_ids: z.record(z.string(), z.unknown()).optional().describe('Ids in other systems.'),
+        state: z.record(z.string(), z.unknown()).optional().describe('Current projected state.'),
+        event_count: z.number().optional().describe('Timeline events.'),
+      })
+      .describe('The entity.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['display_name', 'tags', 'email', 'external_ids', 'state'],
+  notFoundHint: NOT_FOUND.entity,
+  links: (out) => [
+    { uri: timelineUri(out.entity.id), name: `Timeline of ${out.entity.id}`, mimeType: 'text/markdown' },
+  ],
+  async run(input, ctx) {
+    const e = await amigo(ctx.clients).getEntity(input.entity_id, ctx.signal);
+    remember(
+      ctx.recent,
+      timelineUri(e.id),
+      `Timeline of ${e.display_name ? fenceUntrusted(e.display_name) : e.id}`,
+    );
+    return {
+      entity: {
+        ...summariseEntity(e),
+        phone: typeof e.phone === 'string' ? e.phone : undefined,
+        email: typeof e.email === 'string' ? e.email : undefined,
+        external_ids: e.external_ids as Record<string, unknown> | undefined,
+        state: e.state as Record<string, unknown> | undefined,
+        event_count: typeof e.event_count === 'number' ? e.event_count : undefined,
+      },
+    };
+  },
+});

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { amigo, NOT_FOUND } from '../support.js';
+
+export default defineTool({
+  name: 'amigo_invoke_function',
+  title: 'Invoke an Amigo function',
+  description:
+    'Runs a registered read-only data function with an input matching its input_schema (amigo_list_functions shows it) and returns the rows. A 422 names the input field to fix.',
+  platform: 'amigo',
+  input: {
+    function_name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,127}$/, 'function_name must be a name from amigo_list_functions')
+      .describe('Function name from amigo_list_functions.'),
+    input: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("Arguments, as the function's input_schema describes."),
+    alias: z
+      .enum(['latest', 'staging', 'production'])
+      .default('latest')
+      .describe('Which deployed version to run.'),
+  },
+  output: {
+    result: z.unknown().describe('What the function returned (usually rows).'),
+    row_count: z.number().optional().describe('Rows returned.'),
+    version: z.number().optional().describe('Version that ran.'),
+    duration_ms: z.number().optional().describe('Run time.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['result'],
+  notFoundHint: NOT_FOUND.function,
+  async run(input, ctx) {
+    return amigo(ctx.clients).invokeFunction(
+      input.function_name,
+      { input: input.input, alias: input.alias },
+      ctx.signal,
+    );
+  },
+});

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { cursorParam, isUuid, limitParam, pageOutput } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { AMIGO_LIMITS } from '../client.js';
+import { amigo, callUri, cursorAt, offsetFrom, remember } from '../support.js';
+
+const NAME = 'amigo_list_calls';
+
+export default defineTool({
+  name: NAME,
+  title: 'List Amigo calls',
+  description:
+    "Lists voice calls, newest first, optionally for one service or direction: who called, how long, how it ended, quality score. Read a call's transcript and intelligence summary with amigo_get_call.",
+  platform: 'amigo',
+  input: {
+    service_id: z
+      .string()
+      .refine(isUuid, 'service_id must be a UUID from amigo_list_services')
+      .optional()
+      .describe('Only calls of this service.'),
+    direction: z
+      .enum(['inbound', 'outbound', 'playground', 'simulated'])
+      .optional()
+      .describe('Only calls in this direction.'),
+    limit: limitParam(AMIGO_LIMITS.offsetPage),
+    cursor: cursorParam(NAME),
+  },
+  output: {
+    calls: z
+      .array(
+        z.object({
+          call_id: z.string().describe('Id for amigo_get_call.'),
+          direction: z.string().optional().describe('inbound or outbound.'),
+          caller_id: z.string().optional().describe('Caller number.'),
+          duration_seconds: z.number().optional().describe('Length.'),
+          completion_reason: z.string().optional().describe('How it ended.'),
+          quality_score: z.number().optional().describe('0 to 1.'),
+          started_at: z.string().optional().describe('ISO time.'),
+        }),
+      )
+      .describe('Calls on this page.'),
+    total: z.number().describe('Calls matching, in all.'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  paginate: {
+    items: 'calls',
+    resume: (input, _o, kept) =>
+      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
+  },
+  async run(input, ctx) {
+    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const page = await amigo(ctx.clients).listCalls(
+      { service_id: input.service_id, direction: input.direction, limit: input.limit, offset },
+      ctx.signal,
+    );
+    const calls = page.items.map((c) => ({
+      call_id: String(c.entity_id),
+      direction: (c.direction as string | null) ?? undefined,
+      caller_id: (c.caller_id as string | null) ?? undefined,
+      duration_seconds: (c.duration_seconds as number | null) ?? undefined,
+      completion_reason: (c.completion_reason as string | null) ?? undefined,
+      quality_score: (c.quality_score as number | null) ?? undefined,
+      started_at: (c.started_at as string | null) ?? undefined,
+    }));
+    for (const c of calls) remember(ctx.recent, callUri(c.call_id), `Amigo call ${c.call_id}`);
+    return {
+      calls,
+      total: page.total,
+      ...(page.has_more
+        ? { next_cursor: cursorAt(NAME, page.continuation_token ?? offset + page.items.length, scope(input)) }
+        : {}),
+    };
+  },
+});
+
+function scope(input: { service_id?: string; direction?: string }): string {
+  return `${input.service_id ?? ''}|${input.direction ?? ''}`;
+}

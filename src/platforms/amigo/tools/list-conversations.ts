@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { AMIGO_LIMITS } from '../client.js';
+import { amigo, conversationUri, cursorAt, offsetFrom, remember } from '../support.js';
+
+const NAME = 'amigo_list_conversations';
+const STATUSES = ['active', 'frozen', 'closed', 'completed', 'in-progress', 'failed'] as const;
+const CHANNELS = ['voice', 'sms', 'whatsapp', 'web', 'email'] as const;
+
+export default defineTool({
+  name: NAME,
+  title: 'List Amigo conversations',
+  description:
+    'Lists conversations of the workspace (text and voice), newest first, optionally by status or channel. Read one with amigo_get_conversation or continue an active one with amigo_send_message.',
+  platform: 'amigo',
+  input: {
+    status: z.enum(STATUSES).optional().describe('Only conversations in this status.'),
+    channel_kind: z.enum(CHANNELS).optional().describe('Only conversations on this channel.'),
+    limit: limitParam(AMIGO_LIMITS.offsetPage),
+    cursor: cursorParam(NAME),
+  },
+  output: {
+    conversations: z
+      .array(
+        z.object({
+          id: z.string().describe('Conversation id.'),
+          status: z.string().describe('Status.'),
+          channel_kind: z.string().describe('Channel.'),
+          service_id: z.string().optional().describe('Service it runs on.'),
+          turn_count: z.number().optional().describe('Turns so far.'),
+          updated_at: z.string().describe('Last activity (ISO time).'),
+        }),
+      )
+      .describe('Conversations on this page.'),
+    total: z.number().describe('Conversations matching, in all.'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  paginate: {
+    items: 'conversations',
+    resume: (input, _o, kept) =>
+      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
+  },
+  async run(input, ctx) {
+    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const page = await amigo(ctx.clients).listConversations(
+      { status: input.status, channel_kind: input.channel_kind, limit: input.limit, offset },
+      ctx.signal,
+    );
+    for (const c of page.items) remember(ctx.recent, conversationUri(c.id), `Amigo conversation ${c.id}`);
+    return {
+      conversations: page.items.map((c) => ({
+        id: c.id,
+        status: c.status,
+        channel_kind: c.channel_kind,
+        service_id: c.service_id ?? undefined,
+        turn_count: c.turn_count,
+        updated_at: c.updated_at,
+      })),
+      total: page.total,
+      // This operation has no next_offset: the next page starts after the items returned.
+      ...(page.has_more ? { next_cursor: cursorAt(NAME, offset + page.items.length, scope(input)) } : {}),
+    };
+  },
+});
+
+function scope(input: { status?: string; channel_kind?: string }): string {
+  return `${input.status ?? ''}|${input.channel_kind ?? ''}`;
+}

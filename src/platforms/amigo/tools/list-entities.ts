@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { AMIGO_LIMITS } from '../client.js';
+import { amigo, cursorAt, entitySummary, offsetFrom, summariseEntity } from '../support.js';
+
+const NAME = 'amigo_list_entities';
+
+export default defineTool({
+  name: NAME,
+  title: 'List Amigo world entities',
+  description:
+    'Lists entities of the workspace world model (patients, appointments, calls, ...), filtered by type, tags, a text query (name, id, phone) or a semantic search. Entities hold personal data. Next: amigo_get_entity or amigo_get_entity_timeline.',
+  platform: 'amigo',
+  input: {
+    entity_types: z
+      .array(z.string().min(1).max(100))
+      .max(20)
+      .optional()
+      .describe('Only these types, e.g. ["patient"] (amigo_list_entity_types lists them).'),
+    q: z.string().min(1).max(200).optional().describe('Matches name, canonical id, phone or id.'),
+    semantic: z.string().min(1).max(500).optional().describe('Meaning-based search text.'),
+    tags: z
+      .array(z.string().min(1).max(100))
+      .max(20)
+      .optional()
+      .describe('Only entities with any of these tags.'),
+    limit: limitParam(AMIGO_LIMITS.offsetPage),
+    cursor: cursorParam(NAME),
+  },
+  output: {
+    entities: z.array(entitySummary).describe('Entities on this page.'),
+    total: z.number().describe('Entities matching, in all.'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['display_name', 'tags'],
+  paginate: {
+    items: 'entities',
+    resume: (input, _o, kept) =>
+      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
+  },
+  async run(input, ctx) {
+    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const page = await amigo(ctx.clients).listEntities(
+      {
+        entity_type: input.entity_types,
+        q: input.q,
+        semantic: input.semantic,
+        tags: input.tags,
+        limit: input.limit,
+        offset,
+      },
+      ctx.signal,
+    );
+    return {
+      entities: page.entities.map(summariseEntity),
+      total: page.total ?? page.entities.length,
+      ...(page.has_more
+        ? { next_cursor: cursorAt(NAME, page.next_offset ?? offset + page.entities.length, scope(input)) }
+        : {}),
+    };
+  },
+});
+
+function scope(input: { entity_types?: string[]; q?: string; semantic?: string; tags?: string[] }): string {
+  return JSON.stringify([input.entity_types, input.q, input.semantic, input.tags]);
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { amigo } from '../support.js';
+
+export default defineTool({
+  name: 'amigo_list_entity_types',
+  title: 'List Amigo entity types',
+  description:
+    'Lists the entity types in the workspace world model with how many entities each has. Use a type with amigo_list_entities or amigo_resolve_entity. The same list is the resource amigo://entity-types.',
+  platform: 'amigo',
+  input: {},
+  output: {
+    entity_types: z
+      .array(
+        z.object({
+          entity_type: z.string().describe('Type name.'),
+          count: z.number().describe('Entities of it.'),
+          last_updated: z.string().optional().describe('ISO time.'),
+        }),
+      )
+      .describe('Types.'),
+    total_entities: z.number().describe('Entities in all.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async run(_input, ctx) {
+    const types = await amigo(ctx.clients).listEntityTypes(ctx.signal);
+    return {
+      entity_types: types.entity_types.map((t) => ({
+        entity_type: t.entity_type,
+        count: t.count,
+        last_updated: t.last_updated ?? undefined,
+      })),
+      total_entities: types.total_entities,
+    };
+  },
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { AMIGO_LIMITS } from '../client.js';
+import { amigo, cursorAt, offsetFrom, serviceSummary } from '../support.js';
+
+const NAME = 'amigo_list_services';
+
+export default defineTool({
+  name: NAME,
+  title: 'List Amigo services',
+  description:
+    'Lists the services of the workspace (an agent deployed on a channel: text, voice or scribe). A text service id is what amigo_send_message needs to start a conversation.',
+  platform: 'amigo',
+  input: {
+    search: z.string().min(1).max(200).optional().describe('Text to search in service names.'),
+    is_active: z.boolean().optional().describe('Only active (true) or inactive (false) services.'),
+    limit: limitParam(AMIGO_LIMITS.tokenPage),
+    cursor: cursorParam(NAME),
+  },
+  output: {
+    services: z.array(serviceSummary).describe('Services on this page.'),
+    total: z.number().optional().describe('Services matching, in all.'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name', 'agent_name'],
+  paginate: {
+    items: 'services',
+    resume: (input, _out, kept) =>
+      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
+  },
+  async run(input, ctx) {
+    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const page = await amigo(ctx.clients).listServices(
+      { search: input.search, is_active: input.is_active, limit: input.limit, continuation_token: offset },
+      ctx.signal,
+    );
+    return {
+      services: page.items.map((s) => ({
+        id: s.id,
+        name: s.name,
+        channel_type: s.channel_type,
+        environment: s.environment,
+        is_active: s.is_active,
+        agent_id: s.agent_id,
+        agent_name: s.agent_name ?? undefined,
+      })),
+      total: page.total ?? undefined,
+      ...(page.has_more
+        ? { next_cursor: cursorAt(NAME, page.continuation_token ?? offset + page.items.length, scope(input)) }
+        : {}),
+    };
+  },
+});
+
+function scope(input: { search?: string; is_active?: boolean }): string {
+  return `${input.search ?? ''}|${input.is_active ?? ''}`;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { ToolInputError } from '../../../core/input-error.js';
+import { defineTool } from '../../../core/registry.js';
+import { amigo } from '../support.js';
+
+export default defineTool({
+  name: 'amigo_resolve_entity',
+  title: 'Resolve an Amigo entity',
+  description:
+    "Finds the entity of a type that an exact identifier belongs to (phone in E.164, email, canonical id, external id or entity id), with the confidence and what matched. Use it to go from a caller's number to the patient record.",
+  platform: 'amigo',
+  input: {
+    entity_type: z.string().min(1).max(100).describe('Type to look in, e.g. patient.'),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164, e.g. +15550100000')
+      .optional()
+      .describe('Phone number in E.164.'),
+    email: z.string().email('email must be an email address').optional().describe('Email address.'),
+    canonical_id: z.string().min(1).max(200).optional().describe('Id in the source system (e.g. MRN).'),
+    entity_id: z.string().min(1).max(100).optional().describe('Entity id.'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(5)
+      .describe('Most matches to return, 1 to 20 (default 5).'),
+  },
+  output: {
+    matches: z
+      .array(
+        z.object({
+          entity_id: z.string().describe('Matching entity.'),
+          entity_type: z.string().describe('Its type.'),
+          confidence: z.number().describe('0 to 1.'),
+          matched_on: z.array(z.string()).optional().describe('Which identifiers matched.'),
+        }),
+      )
+      .describe('Matches, best first.'),
+    total: z.number().describe('Matches in all.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async run(input, ctx) {
+    const { entity_type: entityType, limit, ...ids } = input;
+    if (Object.values(ids).every((v) => v === undefined))
+      throw new ToolInputError('give at least one of phone, email, canonical_id or entity_id.');
+    const found = await amigo(ctx.clients).resolveEntity(
+      { entity_type: entityType, limit, ...ids },
+      ctx.signal,
+    );
+    return {
+      matches: found.matches.map((m) => ({
+        entity_id: String(m.entity_id),
+        entity_type: String(m.entity_type),
+        confidence: Number(m.confidence),
+        matched_on: m.matched_on as string[] | undefined,
+      })),
+      total: found.total,
+    };
+  },
+});

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { limitParam } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { amigo } from '../support.js';
+
+export default defineTool({
+  name: 'amigo_search_world',
+  title: 'Search the Amigo world model',
+  description:
+    "Full-text search across all world entities, ranked; the platform's answer is passed through as it comes (its shape is not fixed by the API). For filtered lists use amigo_list_entities; for an exact phone, email or id use amigo_resolve_entity.",
+  platform: 'amigo',
+  input: {
+    q: z.string().min(1, 'q must not be empty').max(500).describe('What to search for.'),
+    entity_type: z.string().min(1).max(100).optional().describe('Only this entity type.'),
+    limit: limitParam(100),
+  },
+  output: { result: z.record(z.string(), z.unknown()).describe("The platform's search answer.") },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['result'],
+  async run(input, ctx) {
+    return {
+      result: await amigo(ctx.clients).searchWorld(
+        { q: input.q, entity_type: input.entity_type, limit: input.limit },
+        ctx.signal,
+      ),
+    };
+  },
+});

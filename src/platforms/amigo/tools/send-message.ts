@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { PlatformError } from '../../../core/errors.js';
+import { ToolInputError } from '../../../core/input-error.js';
+import { isUuid } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { readSse } from '../../../core/sse.js';
+import { amigo, conversationUri, NOT_FOUND, remember } from '../support.js';
+
+const uuid = (field: string, from: string) =>
+  z.string().refine(isUuid, `${field} must be a UUID from ${from}`).optional();
+
+export default defineTool({
+  name: 'amigo_send_message',
+  title: 'Send Amigo message',
+  description:
+    "Talks to an Amigo agent as a user. With service_id it starts a conversation on that text service (the greeting comes back too); with conversation_id it continues one. Returns the agent's replies and the conversation_id for the next message; read the whole conversation with amigo_get_conversation.",
+  platform: 'amigo',
+  input: {
+    message: z.string().min(1, 'message must not be empty').max(10_000).describe('What the user says.'),
+    service_id: uuid('service_id', 'amigo_list_services').describe(
+      'Text service to start a conversation on (amigo_list_services).',
+    ),
+    conversation_id: uuid('conversation_id', 'a previous amigo_send_message').describe(
+      'Conversation to continue.',
+    ),
+    include_tool_calls: z.boolean().default(false).describe('Also return the tools the agent called.'),
+    auto_greet: z.boolean().default(true).describe('On a new conversation, let the agent greet first.'),
+  },
+  output: {
+    conversation_id: z.string().describe('Pass it to continue the conversation.'),
+    started: z.boolean().describe('True when this call started the conversation.'),
+    greeting: z.string().optional().describe("The agent's greeting, on a new conversation."),
+    replies: z
+      .array(z.object({ text: z.string().describe('Reply text.') }))
+      .describe("The agent's replies to this message."),
+    tool_calls: z
+      .array(
+        z.object({
+          tool_name: z.string(),
+          input: z.unknown().optional(),
+          result: z.unknown().optional(),
+          succeeded: z.boolean().optional(),
+        }),
+      )
+      .optional()
+      .describe('Tools the agent called, when asked for.'),
+    status: z.string().describe('Conversation status after the turn.'),
+    turn_count: z.number().optional().describe('Turns in the conversation.'),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  notFoundHint: `${NOT_FOUND.service} ${NOT_FOUND.conversation}`,
+  untrusted: ['greeting', 'text', 'tool_calls'],
+  links: (out) => [
+    {
+      uri: conversationUri(out.conversation_id),
+      name: `Amigo conversation ${out.conversation_id}`,
+      mimeType: 'text/markdown',
+    },
+  ],
+  async run(input, ctx) {
+    if ((input.service_id === undefined) === (input.conversation_id === undefined)) {
+      throw new ToolInputError(
+        'give service_id to start a conversation or conversation_id to continue one, not both or neither.',
+      );
+    }
+    const client = amigo(ctx.clients);
+    let conversationId = input.conversation_id;
+    let greeting: string | undefined;
+    if (!conversationId) {
+      const created = await client.createConversation(
+        { service_id: input.service_id!, auto_greet: input.auto_greet },
+        ctx.signal,
+      );
+      conversationId = created.id;
+      greeting = created.turns?.find((t) => t.role === 'agent')?.text;
+      ctx.note(`The conversation ${conversationId} was started; continue it with conversation_id.`);
+    }
+    remember(ctx.recent, conversationUri(conversationId), `Amigo conversation ${conversationId}`);
+
+    const stream = await client.streamTurn(
+      conversationId,
+      { message: input.message },
+      input.include_tool_calls,
+      ctx.signal,
+    );
+    const replies: Array<{ text: string }> = [];
+    const toolCalls: Array<{ tool_name: string; input?: unknown; result?: unknown; succeeded?: boolean }> =
+      [];
+    let done: { status?: string; turn_count?: number } | undefined;
+    let tokens = 0;
+    try {
+      for await (const frame of readSse(stream.body, { platform: 'amigo', signal: ctx.signal })) {
+        const data = JSON.parse(frame.data) as Record<string, unknown>;
+        // The event name lives only on the `event:` line (apis/amigo.md §7).
+        switch (frame.event) {
+          case 'token':
+            await ctx.progress(++tokens, undefined, String(data.text ?? '')).catch(() => {});
+            break;
+          case 'tool_call_completed':
+            toolCalls.push({
+              tool_name: String(data.tool_name),
+              input: data.input,
+              result: data.result,
+              succeeded: data.succeeded as boolean,
+            });
+            break;
+          case 'message':
+            if (data.role !== 'user') replies.push({ text: String(data.text ?? '') });
+            break;
+          case 'done':
+            done = data as typeof done;
+            break;
+          case 'error':
+            throw new PlatformError({
+              kind: data.retryable ? 'server' : 'validation',
+              platform: 'amigo',
+              code: String(data.code ?? 'stream_error'),
+              message: String(data.message ?? 'the turn failed'),
+              ...(typeof data.status_code === 'number' ? { status: data.status_code } : {}),
+            });
+        }
+      }
+    } finally {
+      stream.close();
+    }
+    if (!done) {
+      throw new PlatformError({
+        kind: 'server',
+        platform: 'amigo',
+        code: 'stream_interrupted',
+        message: 'the turn stream ended before done',
+      });
+    }
+    return {
+      conversation_id: conversationId,
+      started: input.conversation_id === undefined,
+      greeting,
+      replies,
+      ...(input.include_tool_calls ? { tool_calls: toolCalls } : {}),
+      status: done.status ?? 'active',
+      turn_count: done.turn_count,
+    };
+  },
+});

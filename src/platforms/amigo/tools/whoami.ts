@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { amigo } from '../support.js';
+
+export default defineTool({
+  name: 'amigo_whoami',
+  title: 'Amigo API key identity',
+  description:
+    'Returns which Amigo API key is in use, its workspace and when it expires, and whether that workspace is the configured AMIGO_WORKSPACE_ID. Use it to check access before other amigo_ tools.',
+  platform: 'amigo',
+  input: {},
+  output: {
+    key_id: z.string().describe('API key id.'),
+    name: z.string().optional().describe('API key name.'),
+    workspace_id: z.string().describe('Workspace the key belongs to.'),
+    expires_at: z.string().describe('Expiry (ISO time).'),
+    expires_in_seconds: z.number().describe('Seconds until expiry.'),
+    workspace_matches: z.boolean().describe('Whether it is the configured workspace.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name'],
+  async run(_input, ctx) {
+    const client = amigo(ctx.clients);
+    const me = await client.getAuthInfo(ctx.signal);
+    return {
+      ...me,
+      name: me.name ?? undefined,
+      workspace_matches: me.workspace_id.toLowerCase() === client.workspaceId,
+    };
+  },
+});

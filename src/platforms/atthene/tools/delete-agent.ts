@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { AGENT_NOT_FOUND, agentIdParam, atthene } from '../support.js';
+
+export default defineTool({
+  name: 'atthene_delete_agent',
+  title: 'Delete Atthene saved agent',
+  description:
+    'Deletes a saved agent configuration for good; it cannot be restored. Sessions created from it keep running on their own copy of the configuration.',
+  platform: 'atthene',
+  input: { agent_id: agentIdParam },
+  output: {
+    agent_id: z.string().describe('The deleted agent.'),
+    deleted: z.boolean().describe('True once deleted.'),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  notFoundHint: AGENT_NOT_FOUND,
+  async run(input, ctx) {
+    await atthene(ctx.clients).deleteAgent(input.agent_id, ctx.signal);
+    return { agent_id: input.agent_id, deleted: true };
+  },
+});

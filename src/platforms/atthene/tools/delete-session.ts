@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { atthene, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
+
+export default defineTool({
+  name: 'atthene_delete_session',
+  title: 'Delete Atthene session',
+  description:
+    'Deletes a session and its conversation history for good; it cannot be restored. Create a new one with atthene_create_session.',
+  platform: 'atthene',
+  input: { session_id: sessionIdParam },
+  output: {
+    session_id: z.string().describe('The deleted session.'),
+    deleted: z.boolean().describe('True once deleted.'),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  notFoundHint: SESSION_NOT_FOUND,
+  async run(input, ctx) {
+    await atthene(ctx.clients).deleteSession(input.session_id, ctx.signal);
+    return { session_id: input.session_id, deleted: true };
+  },
+});

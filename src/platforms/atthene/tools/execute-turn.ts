@@ -1,0 +1,132 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { ToolInputError } from '../../../core/input-error.js';
+import { defineTool } from '../../../core/registry.js';
+import type { ExecuteRequest } from '../client.js';
+import { atthene, rememberSession, SESSION_NOT_FOUND, sessionIdParam, sessionUri } from '../support.js';
+
+const PROGRESS_EVERY_MS = 2000;
+export const WAIT_MAX_SECONDS = 55;
+
+const block = z
+  .object({
+    type: z.enum(['text', 'image_url']).describe('text or image_url.'),
+    text: z.string().max(100_000).optional().describe('The text, for type text.'),
+    image_url: z
+      .object({ url: z.string().url().describe('Image URL.') })
+      .optional()
+      .describe('The image, for type image_url.'),
+  })
+  .describe('A content block.');
+
+export default defineTool({
+  name: 'atthene_execute_turn',
+  title: 'Run an Atthene agent turn',
+  description: `Sends a user message to a session and returns the agent's reply (with new messages, tool calls, usage and time). Turns on one session run one after another. If the agent needs longer than wait_seconds, the result says status running: poll atthene_get_status, then read the reply with atthene_get_messages.`,
+  platform: 'atthene',
+  input: {
+    session_id: sessionIdParam,
+    content: z
+      .string()
+      .min(1, 'content must not be empty')
+      .max(100_000)
+      .optional()
+      .describe('The user message as text.'),
+    content_blocks: z
+      .array(block)
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('The user message as content blocks (text and images), instead of content.'),
+    correlation_id: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('Your id for this turn, echoed back by the platform.'),
+    inputs: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Session variables saved with the session and reused on later turns.'),
+    wait_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(WAIT_MAX_SECONDS, `wait_seconds must be from 1 to ${WAIT_MAX_SECONDS}`)
+      .default(45)
+      .describe(
+        `How long to wait for the reply before returning status running, 1 to ${WAIT_MAX_SECONDS} (default 45).`,
+      ),
+  },
+  output: {
+    session_id: z.string().describe('The session.'),
+    status: z
+      .string()
+      .describe('completed, error, timeout, or running (still working; see the description).'),
+    reply: z.string().describe('The final assistant text of this turn (written by the agent).'),
+    messages: z
+      .array(
+        z.object({
+          id: z.string().optional().describe('Message id.'),
+          role: z.string().describe('assistant (or another role the platform reports).'),
+          content: z.string().describe('Message text.'),
+          created_at: z.string().optional().describe('ISO time.'),
+        }),
+      )
+      .describe('New messages of this turn, in order (one per agent in a workflow).'),
+    tool_calls: z.array(z.unknown()).describe('Tool calls the agent made.'),
+    usage: z
+      .object({ input_tokens: z.number().optional(), output_tokens: z.number().optional() })
+      .optional()
+      .describe('Token usage, when reported.'),
+    execution_time: z.number().optional().describe('Seconds the platform spent.'),
+    correlation_id: z.string().optional().describe('Your correlation_id, echoed.'),
+    waited_ms: z.number().describe('How long this call waited.'),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  notFoundHint: SESSION_NOT_FOUND,
+  untrusted: ['reply', 'content', 'tool_calls'],
+  links: (out) => [
+    { uri: sessionUri(out.session_id), name: `Atthene session ${out.session_id}`, mimeType: 'text/markdown' },
+  ],
+  async run(input, ctx) {
+    if ((input.content === undefined) === (input.content_blocks === undefined)) {
+      throw new ToolInputError('give exactly one of content (text) or content_blocks.');
+    }
+    const request: ExecuteRequest = {
+      content: input.content ?? (input.content_blocks as Array<Record<string, unknown>>),
+      ...(input.correlation_id ? { correlation_id: input.correlation_id } : {}),
+      ...(input.inputs ? { inputs: input.inputs } : {}),
+    };
+    const started = Date.now();
+    rememberSession(ctx.recent, input.session_id);
+    // The request goes on past wait_seconds (the platform keeps the reply in the history); only
+    // cancellation aborts it.
+    const execution = atthene(ctx.clients).execute(input.session_id, request, ctx.signal);
+    execution.catch(() => {});
+    const ticker = setInterval(() => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      void ctx.progress(seconds, input.wait_seconds, `agent running for ${seconds} s`).catch(() => {});
+    }, PROGRESS_EVERY_MS);
+    try {
+      const result = await Promise.race([
+        execution,
+        sleep(input.wait_seconds * 1000, 'waiting' as const, { signal: ctx.signal }),
+      ]);
+      const waited = Date.now() - started;
+      if (result === 'waiting') {
+        ctx.log.info({ session: input.session_id }, 'execute still running past wait_seconds');
+        return {
+          session_id: input.session_id,
+          status: 'running',
+          reply: '',
+          messages: [],
+          tool_calls: [],
+          waited_ms: waited,
+        };
+      }
+      return { session_id: input.session_id, ...result, waited_ms: waited };
+    } finally {
+      clearInterval(ticker);
+    }
+  },
+});

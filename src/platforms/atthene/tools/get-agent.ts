@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { AGENT_NOT_FOUND, agentIdParam, agentSummary, atthene, summariseAgent } from '../support.js';
+
+export default defineTool({
+  name: 'atthene_get_agent',
+  title: 'Get Atthene saved agent',
+  description:
+    'Returns one saved agent with its full system_config (prompts, models, tools, agents and edges). Use it before atthene_update_agent to see what to change.',
+  platform: 'atthene',
+  input: { agent_id: agentIdParam },
+  output: {
+    agent: agentSummary
+      .extend({
+        entry_point: z.string().optional().describe('First agent of a workflow.'),
+        config_hash: z.string().optional().describe('Hash of the current configuration.'),
+        system_config: z.record(z.string(), z.unknown()).optional().describe('The saved configuration.'),
+      })
+      .describe('The saved agent.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name', 'entry_point', 'system_config'],
+  notFoundHint: AGENT_NOT_FOUND,
+  async run(input, ctx) {
+    const agent = await atthene(ctx.clients).getAgent(input.agent_id, ctx.signal);
+    return {
+      agent: {
+        ...summariseAgent(agent),
+        entry_point: agent.entry_point ?? undefined,
+        config_hash: agent.config_hash,
+        system_config: agent.system_config,
+      },
+    };
+  },
+});

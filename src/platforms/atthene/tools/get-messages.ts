@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../../core/cursor.js';
+import { ToolInputError } from '../../../core/input-error.js';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { contentText } from '../client.js';
+import { atthene, rememberSession, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
+
+const NAME = 'atthene_get_messages';
+export const MESSAGES_LIMIT_MAX = 100;
+
+export default defineTool({
+  name: NAME,
+  title: 'Read Atthene session messages',
+  description:
+    'Reads the conversation history of a session, oldest first, a page at a time; latest=true starts from the newest page instead. Pass next_cursor to continue. The same history is the resource atthene://sessions/{session_id}.',
+  platform: 'atthene',
+  input: {
+    session_id: sessionIdParam,
+    limit: limitParam(MESSAGES_LIMIT_MAX),
+    cursor: cursorParam(NAME),
+    latest: z.boolean().default(false).describe('Start with the newest messages (ignored with cursor).'),
+  },
+  output: {
+    session_id: z.string().describe('The session.'),
+    messages: z
+      .array(
+        z.object({
+          id: z.string().optional().describe('Message id.'),
+          role: z.string().describe('user or assistant.'),
+          content: z.string().describe('Message text.'),
+          timestamp: z.string().optional().describe('ISO time.'),
+        }),
+      )
+      .describe('Messages on this page, oldest first.'),
+    total: z.number().describe('Messages in the whole history.'),
+    offset: z.number().describe('Position of the first message of this page.'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  notFoundHint: SESSION_NOT_FOUND,
+  untrusted: ['content'],
+  paginate: {
+    items: 'messages',
+    resume: (input, out, kept) =>
+      encodeCursor(NAME, { session: input.session_id, offset: out.offset + kept }),
+  },
+  async run(input, ctx) {
+    const client = atthene(ctx.clients);
+    let offset = 0;
+    if (input.cursor) {
+      const state = decodeCursor(NAME, input.cursor);
+      if (state.session !== input.session_id) {
+        throw new ToolInputError(
+          `cursor belongs to another session; omit it or pass the next_cursor of ${NAME} for ${input.session_id}.`,
+        );
+      }
+      offset = Number(state.offset) || 0;
+    } else if (input.latest) {
+      const head = await client.getMessages(input.session_id, { limit: 1, offset: 0 }, ctx.signal);
+      offset = Math.max(0, head.total - input.limit);
+    }
+    const page = await client.getMessages(input.session_id, { limit: input.limit, offset }, ctx.signal);
+    rememberSession(ctx.recent, input.session_id);
+    const next = offset + page.messages.length;
+    return {
+      session_id: input.session_id,
+      messages: page.messages.map((m) => ({
+        id: m.id,
+        role: m.role,
+        content: contentText(m.content),
+        timestamp: typeof m.timestamp === 'string' ? m.timestamp : undefined,
+      })),
+      total: page.total,
+      offset,
+      ...(page.has_more
+        ? { next_cursor: encodeCursor(NAME, { session: input.session_id, offset: next }) }
+        : {}),
+    };
+  },
+});

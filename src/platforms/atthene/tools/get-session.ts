@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import {
+  atthene,
+  rememberSession,
+  SESSION_NOT_FOUND,
+  sessionIdParam,
+  sessionSummary,
+  summariseSession,
+} from '../support.js';
+
+export default defineTool({
+  name: 'atthene_get_session',
+  title: 'Get Atthene session',
+  description:
+    'Returns one session: its status, creation time and the agent configuration it runs. For the conversation itself use atthene_get_messages; for a quick busy check use atthene_get_status.',
+  platform: 'atthene',
+  input: { session_id: sessionIdParam },
+  output: {
+    session: sessionSummary
+      .extend({
+        config_hash: z.string().optional().describe('Hash of the configuration.'),
+        agent_config: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe('The configuration the session runs.'),
+      })
+      .describe('The session.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['agent_name', 'agent_config'],
+  notFoundHint: SESSION_NOT_FOUND,
+  async run(input, ctx) {
+    const session = await atthene(ctx.clients).getSession(input.session_id, ctx.signal);
+    rememberSession(ctx.recent, session.session_id);
+    return {
+      session: {
+        ...summariseSession(session),
+        config_hash: session.config_hash,
+        agent_config: session.agent_config,
+      },
+    };
+  },
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { atthene, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
+
+export default defineTool({
+  name: 'atthene_get_status',
+  title: 'Get Atthene session status',
+  description:
+    'Returns whether a session is active (ready), processing (running a turn), idle or in error, with its message count and last activity. Poll it after atthene_execute_turn returned status running, then read the reply with atthene_get_messages.',
+  platform: 'atthene',
+  input: { session_id: sessionIdParam },
+  output: {
+    session_id: z.string().describe('The session.'),
+    status: z.string().describe('active, processing, idle or error.'),
+    message_count: z.number().optional().describe('Messages in the history.'),
+    last_activity: z.string().optional().describe('ISO time of the last activity.'),
+    health: z.string().optional().describe('Platform health of the session.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  notFoundHint: SESSION_NOT_FOUND,
+  async run(input, ctx) {
+    const s = await atthene(ctx.clients).getStatus(input.session_id, ctx.signal);
+    return {
+      session_id: s.session_id ?? input.session_id,
+      status: s.status,
+      message_count: s.message_count,
+      last_activity: s.last_activity,
+      health: s.health,
+    };
+  },
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { pageOfAll, resumeAfter } from '../../../core/cursor.js';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { agentSummary, atthene, summariseAgent } from '../support.js';
+
+const NAME = 'atthene_list_agents';
+
+export default defineTool({
+  name: NAME,
+  title: 'List Atthene saved agents',
+  description:
+    'Lists the saved agent configurations of the account: id, agent_key, name, architecture and version. Start a conversation with one through atthene_create_session (agent_id or agent_key); see its full configuration with atthene_get_agent.',
+  platform: 'atthene',
+  input: { limit: limitParam(100), cursor: cursorParam(NAME) },
+  output: {
+    agents: z.array(agentSummary).describe('Saved agents on this page.'),
+    total: z.number().describe('Saved agents in all.'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name'],
+  paginate: { items: 'agents', resume: resumeAfter(NAME) },
+  async run(input, ctx) {
+    // The platform returns every agent at once (no paging documented); pages are cut here.
+    const all = await atthene(ctx.clients).listAgents(ctx.signal);
+    const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
+    return { agents: items.map(summariseAgent), ...page };
+  },
+});

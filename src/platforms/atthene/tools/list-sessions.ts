@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { pageOfAll, resumeAfter } from '../../../core/cursor.js';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
+import { defineTool } from '../../../core/registry.js';
+import { atthene, rememberSession, sessionSummary, summariseSession } from '../support.js';
+
+const NAME = 'atthene_list_sessions';
+
+export default defineTool({
+  name: NAME,
+  title: 'List Atthene sessions',
+  description:
+    'Lists the conversation sessions of the account with their status and agent. Continue one with atthene_execute_turn, read it with atthene_get_messages, or remove it with atthene_delete_session.',
+  platform: 'atthene',
+  input: { limit: limitParam(100), cursor: cursorParam(NAME) },
+  output: {
+    sessions: z.array(sessionSummary).describe('Sessions on this page.'),
+    total: z.number().describe('Sessions in all.'),
+    ...pageOutput,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['agent_name'],
+  paginate: { items: 'sessions', resume: resumeAfter(NAME) },
+  async run(input, ctx) {
+    const all = await atthene(ctx.clients).listSessions(ctx.signal);
+    const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
+    for (const s of items) rememberSession(ctx.recent, s.session_id);
+    return { sessions: items.map(summariseSession), ...page };
+  },
+});

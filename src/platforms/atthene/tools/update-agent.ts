@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { PlatformError } from '../../../core/errors.js';
+import { defineTool } from '../../../core/registry.js';
+import { AGENT_NOT_FOUND, agentIdParam, agentSummary, atthene, summariseAgent } from '../support.js';
+
+export default defineTool({
+  name: 'atthene_update_agent',
+  title: 'Update Atthene saved agent',
+  description:
+    'Changes a saved agent. The platform replaces the whole system_config on update, so this tool reads the saved config, sets the top-level fields you give on it (a field you give replaces that field entirely, e.g. all of agents or llm_config), and sends the full result; fields you omit stay. Returns the new version. Sessions already running keep their old configuration; create a new session to use the change.',
+  platform: 'atthene',
+  input: {
+    agent_id: agentIdParam,
+    system_config: z
+      .record(z.string(), z.unknown())
+      .describe('The top-level system_config fields to change, e.g. {"system_prompt": "..."}.'),
+  },
+  output: { agent: agentSummary.describe('The updated agent.') },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['name'],
+  notFoundHint: AGENT_NOT_FOUND,
+  async run(input, ctx) {
+    const client = atthene(ctx.clients);
+    // apis/atthene.md §2: an update must send the full system_config; a partial one would drop the rest.
+    const saved = await client.getAgent(input.agent_id, ctx.signal);
+    const current = saved.system_config;
+    if (!current || typeof current !== 'object' || Array.isArray(current)) {
+      throw new PlatformError({
+        kind: 'server',
+        platform: 'atthene',
+        code: 'unexpected_response',
+        message: `agent ${input.agent_id} came back without its system_config, so a merged update could drop fields; nothing was changed`,
+      });
+    }
+    const merged = { ...current, ...input.system_config };
+    return { agent: summariseAgent(await client.updateAgent(input.agent_id, merged, ctx.signal)) };
+  },
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/registry.js';
+import { atthene, configParam } from '../support.js';
+
+export default defineTool({
+  name: 'atthene_validate_agent',
+  title: 'Validate Atthene agent config',
+  description:
+    'Checks an agent configuration with the platform without saving or running it, and returns each problem with the field it concerns. Use it before atthene_create_agent or atthene_create_session; fix every listed field and validate again.',
+  platform: 'atthene',
+  input: { config: configParam },
+  output: {
+    valid: z.boolean().describe('True when the platform accepts the configuration.'),
+    message: z.string().optional().describe('Platform message when valid.'),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().describe('Where the problem is, e.g. agents[1].agent_type.'),
+          message: z.string().describe('What is wrong and how to fix it.'),
+        }),
+      )
+      .describe('Problems to fix; empty when valid.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  untrusted: ['message', 'errors'],
+  async run(input, ctx) {
+    const result = await atthene(ctx.clients).validateAgent(input.config, ctx.signal);
+    return {
+      valid: result.valid === true,
+      message: result.message,
+      errors: (result.errors ?? []).map((e) => ({ field: e.field ?? '', message: e.message })),
+    };
+  },
+});
