@@ -3,7 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { ResourceContext, ResourceDefinition } from './core/resources/define.js';
+import { type ResourceContext, type ResourceDefinition, withClient } from './core/resources/define.js';
 
 // Prompts teach a model each platform's loop, with the tool names it will need, and complete their
 // arguments from what the session has seen or the platform lists.
@@ -161,7 +161,7 @@ export function registerPrompts(
           const flat = Object.fromEntries(
             Object.entries(vars).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
           );
-          const read = await def.read(new URL(uri), flat, context(extra.signal));
+          const read = await def.read(new URL(uri), flat, withClient(context(extra.signal), def));
           const markdown = read.contents.find((c) => c.mimeType === 'text/markdown') ?? read.contents[0];
           return {
             description: `Summary of ${uri}`,

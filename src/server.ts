@@ -12,7 +12,12 @@ import { type Clients, secretsOfClients } from './core/clients.js';
 import type { Platform } from './core/config.js';
 import { type Logger, scrubSecrets, scrubValue } from './core/log.js';
 import { type CallContext, runTool, selectTools, type ToolDefinition } from './core/registry.js';
-import { type ResourceContext, type ResourceDefinition, templatePrefix } from './core/resources/define.js';
+import {
+  type ResourceContext,
+  type ResourceDefinition,
+  templatePrefix,
+  withClient,
+} from './core/resources/define.js';
 import { ALL_RESOURCES } from './core/resources/index.js';
 import { RecentResources } from './core/resources/recent.js';
 import { Watchers, WatchLimitError } from './core/resources/watchers.js';
@@ -131,6 +136,7 @@ export function createServer(options: ServerOptions): McpServer {
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 
   const resourceContext = (signal: AbortSignal): ResourceContext => ({
+    client: undefined,
     clients,
     log,
     recent,
@@ -168,8 +174,9 @@ export function createServer(options: ServerOptions): McpServer {
 function registerResource(
   server: McpServer,
   def: ResourceDefinition,
-  context: (signal: AbortSignal) => ResourceContext,
+  sessionContext: (signal: AbortSignal) => ResourceContext,
 ): void {
+  const context = (signal: AbortSignal) => withClient(sessionContext(signal), def);
   const metadata = { title: def.title, description: def.description, mimeType: def.mimeType };
   if (!UriTemplate.isTemplate(def.uriTemplate)) {
     server.registerResource(def.name, def.uriTemplate, metadata, (uri, extra) =>
@@ -214,7 +221,7 @@ async function readScrubbed(
   def: ResourceDefinition,
   uri: URL,
   vars: Record<string, string>,
-  ctx: ResourceContext,
+  ctx: ResourceContext<never>,
 ): ReturnType<ResourceDefinition['read']> {
   return scrubValue(await def.read(uri, vars, ctx), secretsOfClients(ctx.clients));
 }
@@ -245,7 +252,7 @@ function registerSubscriptions(
         watchers.subscribe(uri, async (signal) => {
           await def.watch!(
             flattenVariables(vars),
-            { ...ctx, signal },
+            { ...withClient(ctx, def), signal },
             {
               signal,
               changed: () => {

@@ -18,7 +18,9 @@ export interface ToolAnnotations {
   openWorldHint: boolean;
 }
 
-export interface ToolContext {
+export interface ToolContext<C = unknown> {
+  /** This tool's platform client (undefined for core tools); the registry offers a tool only when it exists. */
+  client: C;
   clients: Clients;
   log: Logger;
   /** Aborted when the client cancels the call or the session ends. */
@@ -33,12 +35,12 @@ export interface ToolContext {
 }
 
 /** What the server hands runTool; runTool adds `note`. */
-export type CallContext = Omit<ToolContext, 'note'>;
+export type CallContext = Omit<ToolContext, 'note' | 'client'>;
 
 type Shape = z.ZodRawShape;
 type Infer<S extends Shape> = z.infer<z.ZodObject<S>>;
 
-export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape> {
+export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape, C = unknown> {
   /** `<platform>_<verb>_<noun>`, the file name in snake_case. */
   name: string;
   title: string;
@@ -69,12 +71,12 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
   };
   /** Conversations the result creates or mentions, sent as resource links after the JSON text. */
   links?(output: Infer<O>): Array<{ uri: string; name: string; mimeType?: string }>;
-  run(input: Infer<I>, ctx: ToolContext): Promise<Infer<O>>;
+  run(input: Infer<I>, ctx: ToolContext<C>): Promise<Infer<O>>;
 }
 
-export function defineTool<I extends Shape, O extends Shape>(
-  definition: ToolDefinition<I, O>,
-): ToolDefinition<I, O> {
+export function defineTool<I extends Shape, O extends Shape, C = undefined>(
+  definition: ToolDefinition<I, O, C>,
+): ToolDefinition<I, O, C> {
   return definition;
 }
 
@@ -231,7 +233,8 @@ export async function runTool(
 ): Promise<CallToolResult> {
   const started = performance.now();
   const notes: string[] = [];
-  const ctx: ToolContext = { ...callContext, note: (text) => void notes.push(text) };
+  const client = tool.platform === 'core' ? undefined : callContext.clients[tool.platform];
+  const ctx: ToolContext = { ...callContext, client, note: (text) => void notes.push(text) };
   // The credentials this call used (a session's own, or the server's): a platform may echo them
   // in a successful answer too (an agent named after the key), so results are scrubbed as well.
   const secrets = secretsOfClients(ctx.clients);

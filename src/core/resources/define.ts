@@ -4,7 +4,9 @@ import type { Platform } from '../config.js';
 import type { Logger } from '../log.js';
 import type { RecentResources } from './recent.js';
 
-export interface ResourceContext {
+export interface ResourceContext<C = unknown> {
+  /** The resource's platform client; resources of a platform are offered only when it exists. */
+  client: C;
   clients: Clients;
   log: Logger;
   recent: RecentResources;
@@ -20,7 +22,11 @@ export interface WatchControls {
   changed(): void;
 }
 
-export interface ResourceDefinition {
+/**
+ * `C` is the platform's client. Lists of resources of several platforms use the default, `never`:
+ * the server hands each resource the client of its own platform (server.ts withClient).
+ */
+export interface ResourceDefinition<C = never> {
   /** Unique registration name, e.g. `ama2_thread`. */
   name: string;
   title: string;
@@ -31,16 +37,22 @@ export interface ResourceDefinition {
   uriTemplate: string;
   mimeType: string;
   /** Resources for resources/list; defaults to the recently seen ones under this template's prefix. */
-  list?(ctx: ResourceContext): Promise<Resource[]>;
+  list?(ctx: ResourceContext<C>): Promise<Resource[]>;
   /** Completion of a template variable from a partial value. Defaults to ids of recently seen ones. */
-  complete?: Record<string, (value: string, ctx: ResourceContext) => Promise<string[]>>;
-  read(uri: URL, variables: UriVariables, ctx: ResourceContext): Promise<ReadResourceResult>;
+  complete?: Record<string, (value: string, ctx: ResourceContext<C>) => Promise<string[]>>;
+  read(uri: URL, variables: UriVariables, ctx: ResourceContext<C>): Promise<ReadResourceResult>;
   /** Watches the resource until `signal` aborts, calling `changed()` on each change. Enables subscribe. */
-  watch?(variables: UriVariables, ctx: ResourceContext, controls: WatchControls): Promise<void>;
+  watch?(variables: UriVariables, ctx: ResourceContext<C>, controls: WatchControls): Promise<void>;
 }
 
-export function defineResource(definition: ResourceDefinition): ResourceDefinition {
+export function defineResource<C>(definition: ResourceDefinition<C>): ResourceDefinition<C> {
   return definition;
+}
+
+/** The context one resource runs in: its own platform's client as `client`. */
+export function withClient(ctx: ResourceContext, def: ResourceDefinition): ResourceContext<never> {
+  // Resources of a platform are registered only when its client exists (createServer).
+  return { ...ctx, client: ctx.clients[def.platform] } as ResourceContext<never>;
 }
 
 /** The fixed part of a template before its first variable: `ama2://threads/{thread_id}` → `ama2://threads/`. */

@@ -22,7 +22,7 @@ async function* pages(
   }
 }
 
-export default defineResource({
+export default defineResource<Ama2Client>({
   name: 'ama2_thread',
   title: 'AMA2 thread history',
   description:
@@ -31,7 +31,7 @@ export default defineResource({
   uriTemplate: 'ama2://threads/{thread_id}',
   mimeType: 'text/markdown',
   async read(uri, { thread_id: threadId = '' }, ctx) {
-    const client = ctx.clients.ama2!;
+    const client = ctx.client;
     const events: Ama2Event[] = [];
     for await (const page of pages(client, threadId, ctx.signal)) {
       events.push(...page);
@@ -57,7 +57,7 @@ export default defineResource({
     );
   },
   async watch({ thread_id: threadId = '' }, ctx, { signal, changed }) {
-    const client = ctx.clients.ama2!;
+    const client = ctx.client;
     // Skip the existing history: notify only of events after the newest one there now.
     let after = 0;
     for await (const page of pages(client, threadId, signal)) after = page.at(-1)?.thread_seq ?? after;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Clients } from '../../core/clients.js';
+import type { ToolDefinition } from '../../core/registry.js';
 import type { RecentResources } from '../../core/resources/recent.js';
 import type { Ama2Client, Ama2Event } from './client.js';
 
@@ -25,9 +25,11 @@ export function derivedMessageId(threadId: string, text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export function ama2(clients: Clients): Ama2Client {
-  // The registry offers AMA2 tools only when the client exists.
-  return clients.ama2!;
+/** A tool of this platform: `ctx.client` is the Ama2Client. */
+export function defineAma2Tool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  definition: ToolDefinition<I, O, Ama2Client>,
+): ToolDefinition<I, O, Ama2Client> {
+  return definition;
 }
 
 // Thread ids are opaque in the docs; anything that could change the route (/, ?, #, %, spaces,

@@ -2,13 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defineResource, type ResourceDefinition } from '../../core/resources/define.js';
 import { historyContents, renderTranscript } from '../../core/resources/transcript.js';
 import { fenceUntrusted } from '../../core/untrusted.js';
+import type { AmigoClient } from './client.js';
 import { callUri, conversationUri, timelineUri } from './support.js';
 
 /** Subscriptions poll a conversation at most this often (no push channel for it in the REST API). */
 export const AMIGO_WATCH_INTERVAL_MS = 2000;
 const LISTED = 50;
 
-const conversation = defineResource({
+const conversation = defineResource<AmigoClient>({
   name: 'amigo_conversation',
   title: 'Amigo conversation',
   description:
@@ -17,7 +18,7 @@ const conversation = defineResource({
   uriTemplate: 'amigo://conversations/{conversation_id}',
   mimeType: 'text/markdown',
   async list(ctx) {
-    const page = await ctx.clients.amigo!.listConversations({ limit: LISTED }, ctx.signal);
+    const page = await ctx.client.listConversations({ limit: LISTED }, ctx.signal);
     return page.items.map((c) => ({
       uri: conversationUri(c.id),
       name: `Amigo conversation ${c.id}`,
@@ -27,12 +28,12 @@ const conversation = defineResource({
   },
   complete: {
     async conversation_id(value, ctx) {
-      const page = await ctx.clients.amigo!.listConversations({ limit: 100 }, ctx.signal);
+      const page = await ctx.client.listConversations({ limit: 100 }, ctx.signal);
       return page.items.map((c) => c.id).filter((id) => id.startsWith(value));
     },
   },
   async read(uri, { conversation_id: id = '' }, ctx) {
-    const c = await ctx.clients.amigo!.getConversation(id, ctx.signal);
+    const c = await ctx.client.getConversation(id, ctx.signal);
     const turns = c.turns ?? [];
     const { markdown, kept } = renderTranscript(
       `Amigo conversation ${id} (${c.status})`,
@@ -55,7 +56,7 @@ const conversation = defineResource({
     );
   },
   async watch({ conversation_id: id = '' }, ctx, { signal, changed }) {
-    const client = ctx.clients.amigo!;
+    const client = ctx.client;
     let last = (await client.getConversation(id, signal)).turn_count;
     while (!signal.aborted) {
       await sleep(AMIGO_WATCH_INTERVAL_MS, undefined, { signal }).catch(() => {});
@@ -71,7 +72,7 @@ const conversation = defineResource({
   },
 });
 
-const callTranscript = defineResource({
+const callTranscript = defineResource<AmigoClient>({
   name: 'amigo_call_transcript',
   title: 'Amigo call transcript',
   description:
@@ -80,7 +81,7 @@ const callTranscript = defineResource({
   uriTemplate: 'amigo://calls/{call_id}/transcript',
   mimeType: 'text/markdown',
   async list(ctx) {
-    const page = await ctx.clients.amigo!.listCalls({ limit: LISTED }, ctx.signal);
+    const page = await ctx.client.listCalls({ limit: LISTED }, ctx.signal);
     return page.items.map((c) => ({
       uri: callUri(String(c.entity_id)),
       name: `Amigo call ${String(c.entity_id)}`,
@@ -88,7 +89,7 @@ const callTranscript = defineResource({
     }));
   },
   async read(uri, { call_id: id = '' }, ctx) {
-    const call = await ctx.clients.amigo!.getCall(id, ctx.signal);
+    const call = await ctx.client.getCall(id, ctx.signal);
     const turns = (call.turns as Array<Record<string, unknown>> | undefined) ?? [];
     const lines = turns.flatMap((t) => [
       ...(t.user_transcript
@@ -120,7 +121,7 @@ const callTranscript = defineResource({
   },
 });
 
-const entityTimeline = defineResource({
+const entityTimeline = defineResource<AmigoClient>({
   name: 'amigo_entity_timeline',
   title: 'Amigo entity timeline',
   description:
@@ -129,7 +130,7 @@ const entityTimeline = defineResource({
   uriTemplate: 'amigo://entities/{entity_id}/timeline',
   mimeType: 'text/markdown',
   async list(ctx) {
-    const page = await ctx.clients.amigo!.listEntities({ limit: LISTED }, ctx.signal);
+    const page = await ctx.client.listEntities({ limit: LISTED }, ctx.signal);
     return page.entities.map((e) => ({
       uri: timelineUri(e.id),
       name: `Timeline of ${e.display_name ? fenceUntrusted(e.display_name) : e.id}`,
@@ -137,7 +138,7 @@ const entityTimeline = defineResource({
     }));
   },
   async read(uri, { entity_id: id = '' }, ctx) {
-    const page = await ctx.clients.amigo!.getEntityTimeline(id, { limit: 200 }, ctx.signal);
+    const page = await ctx.client.getEntityTimeline(id, { limit: 200 }, ctx.signal);
     const lines = page.events.map((e) => ({
       time: e.effective_at ?? undefined,
       speaker: `${e.domain}/${e.event_type}`,
@@ -160,7 +161,7 @@ const entityTimeline = defineResource({
   },
 });
 
-const entityTypes = defineResource({
+const entityTypes = defineResource<AmigoClient>({
   name: 'amigo_entity_types',
   title: 'Amigo entity types',
   description: 'The entity types of the workspace world model with their counts (JSON).',
@@ -168,7 +169,7 @@ const entityTypes = defineResource({
   uriTemplate: 'amigo://entity-types',
   mimeType: 'application/json',
   async read(uri, _vars, ctx) {
-    const types = await ctx.clients.amigo!.listEntityTypes(ctx.signal);
+    const types = await ctx.client.listEntityTypes(ctx.signal);
     return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(types) }] };
   },
 });

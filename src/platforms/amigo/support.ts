@@ -1,15 +1,18 @@
 import { z } from 'zod';
-import type { Clients } from '../../core/clients.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { ToolInputError } from '../../core/input-error.js';
 import { uuidParam } from '../../core/params.js';
+import type { ToolDefinition } from '../../core/registry.js';
 import type { RecentResources } from '../../core/resources/recent.js';
 import type { AmigoClient } from './client.js';
 
 // Shared by the Amigo tools and resources (apis/amigo.md).
 
-export function amigo(clients: Clients): AmigoClient {
-  return clients.amigo!;
+/** A tool of this platform: `ctx.client` is the AmigoClient. */
+export function defineAmigoTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  definition: ToolDefinition<I, O, AmigoClient>,
+): ToolDefinition<I, O, AmigoClient> {
+  return definition;
 }
 
 export const agentIdParam = uuidParam('agent_id', 'amigo_list_agents');

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defineResource } from '../../core/resources/define.js';
 import { historyContents, newestWithin, renderTranscript } from '../../core/resources/transcript.js';
 import { fenceUntrusted } from '../../core/untrusted.js';
+import type { AttheneClient } from './client.js';
 import { type AttheneMessage, contentText } from './client.js';
 
 const PAGE = 100;
@@ -9,7 +10,7 @@ const MAX_PAGES = 50;
 /** Subscriptions poll status at most this often (no push channel in the REST API). */
 export const ATTHENE_WATCH_INTERVAL_MS = 2000;
 
-export default defineResource({
+export default defineResource<AttheneClient>({
   name: 'atthene_session',
   title: 'Atthene session history',
   description:
@@ -18,7 +19,7 @@ export default defineResource({
   uriTemplate: 'atthene://sessions/{session_id}',
   mimeType: 'text/markdown',
   async list(ctx) {
-    const sessions = await ctx.clients.atthene!.listSessions(ctx.signal);
+    const sessions = await ctx.client.listSessions(ctx.signal);
     return sessions.slice(0, 100).map((s) => ({
       uri: `atthene://sessions/${s.session_id}`,
       name: `Atthene session ${s.session_id}`,
@@ -30,7 +31,7 @@ export default defineResource({
   },
   complete: {
     async session_id(value, ctx) {
-      const sessions = await ctx.clients.atthene!.listSessions(ctx.signal);
+      const sessions = await ctx.client.listSessions(ctx.signal);
       return sessions
         .map((s) => s.session_id)
         .filter((id) => id.startsWith(value))
@@ -38,7 +39,7 @@ export default defineResource({
     },
   },
   async read(uri, { session_id: sessionId = '' }, ctx) {
-    const client = ctx.clients.atthene!;
+    const client = ctx.client;
     const messages: AttheneMessage[] = [];
     for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
       const result = await client.getMessages(sessionId, { limit: PAGE, offset }, ctx.signal);
@@ -63,7 +64,7 @@ export default defineResource({
     ]);
   },
   async watch({ session_id: sessionId = '' }, ctx, { signal, changed }) {
-    const client = ctx.clients.atthene!;
+    const client = ctx.client;
     const fingerprint = async () => {
       const status = await client.getStatus(sessionId, signal);
       return `${status.status}:${status.message_count ?? ''}`;

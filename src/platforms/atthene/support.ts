@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import type { Clients } from '../../core/clients.js';
 import { pathIdParam } from '../../core/params.js';
+import type { ToolDefinition } from '../../core/registry.js';
 import type { RecentResources } from '../../core/resources/recent.js';
 import type { AttheneAgent, AttheneClient, AttheneSession } from './client.js';
 
 // Shared by the Atthene tools and the session resource (apis/atthene.md).
 
-export function atthene(clients: Clients): AttheneClient {
-  return clients.atthene!;
+/** A tool of this platform: `ctx.client` is the AttheneClient. */
+export function defineAttheneTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  definition: ToolDefinition<I, O, AttheneClient>,
+): ToolDefinition<I, O, AttheneClient> {
+  return definition;
 }
 
 export const agentIdParam = pathIdParam('agent_id', 'atthene_list_agents');

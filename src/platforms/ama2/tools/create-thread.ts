@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { isUuid } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
-import { ama2, CONTENT_MAX, derivedMessageId, rememberThread, threadUri } from '../support.js';
+import { CONTENT_MAX, defineAma2Tool, derivedMessageId, rememberThread, threadUri } from '../support.js';
 
-export default defineTool({
+export default defineAma2Tool({
   name: 'ama2_create_thread',
   title: 'Create AMA2 thread',
   description:
@@ -57,7 +56,7 @@ export default defineTool({
     { uri: out.resource_uri, name: `AMA2 thread ${out.thread_id}`, mimeType: 'text/markdown' },
   ],
   async run(input, ctx) {
-    const client = ama2(ctx.clients);
+    const client = ctx.client;
     // The contract takes participation_mode and initial_message on create but does not process
     // them yet (apis/ama2.md §3 "Participation modes"), so they are applied as separate calls.
     const thread = await client.createThread({ target_user_ids: input.target_user_ids }, ctx.signal);

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { pageOfAll, resumeAfter } from '../../../core/cursor.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
-import { ama2, rememberThread } from '../support.js';
+import { defineAma2Tool, rememberThread } from '../support.js';
 
 const NAME = 'ama2_list_threads';
 
-export default defineTool({
+export default defineAma2Tool({
   name: NAME,
   title: 'List AMA2 threads',
   description:
@@ -44,7 +43,7 @@ export default defineTool({
   paginate: { items: 'threads', resume: resumeAfter(NAME) },
   async run(input, ctx) {
     // The platform documents no paging for this list, so it is paged here.
-    const all = await ama2(ctx.clients).listThreads(ctx.signal);
+    const all = await ctx.client.listThreads(ctx.signal);
     const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
     for (const thread of items) rememberThread(ctx.recent, thread.thread_id);
     return {

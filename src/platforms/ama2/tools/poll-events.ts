@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../../core/cursor.js';
 import { ToolInputError } from '../../../core/input-error.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import {
-  ama2,
+  defineAma2Tool,
   POLL_LIMIT_MAX,
   rememberThread,
   seqParam,
@@ -29,7 +28,7 @@ export function startSeq(input: { thread_id: string; after_seq?: number; cursor?
 
 const cursorAt = (threadId: string, seq: number) => encodeCursor(NAME, { thread: threadId, seq });
 
-export default defineTool({
+export default defineAma2Tool({
   name: NAME,
   title: 'Read AMA2 thread events',
   description:
@@ -62,7 +61,7 @@ export default defineTool({
   },
   async run(input, ctx) {
     const from = startSeq(input);
-    const page = await ama2(ctx.clients).pollEvents(
+    const page = await ctx.client.pollEvents(
       input.thread_id,
       { lastThreadSeq: from, limit: input.limit },
       ctx.signal,

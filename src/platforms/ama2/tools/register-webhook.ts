@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { ama2, threadIdParam } from '../support.js';
+import { defineAma2Tool, threadIdParam } from '../support.js';
 
-export default defineTool({
+export default defineAma2Tool({
   name: 'ama2_register_webhook',
   title: 'Register AMA2 thread webhook',
   description:
@@ -29,7 +28,7 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
   async run(input, ctx) {
-    const hook = await ama2(ctx.clients).registerWebhook(input.thread_id, input.callback_url, ctx.signal);
+    const hook = await ctx.client.registerWebhook(input.thread_id, input.callback_url, ctx.signal);
     return {
       subscription_id: hook.subscription_id,
       thread_id: hook.thread_id ?? input.thread_id,

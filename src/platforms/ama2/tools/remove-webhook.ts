@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { ama2, threadIdParam } from '../support.js';
+import { defineAma2Tool, threadIdParam } from '../support.js';
 
-export default defineTool({
+export default defineAma2Tool({
   name: 'ama2_remove_webhook',
   title: 'Remove AMA2 thread webhook',
   description:
@@ -27,7 +26,7 @@ export default defineTool({
   notFoundHint:
     'The thread or webhook does not exist (already removed?); ama2_register_webhook returns subscription ids.',
   async run(input, ctx) {
-    const result = await ama2(ctx.clients).removeWebhook(input.thread_id, input.subscription_id, ctx.signal);
+    const result = await ctx.client.removeWebhook(input.thread_id, input.subscription_id, ctx.signal);
     return {
       thread_id: input.thread_id,
       subscription_id: input.subscription_id,

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
 import {
-  ama2,
   CONTENT_MAX,
+  defineAma2Tool,
   rememberThread,
   SENDER_ID,
   seqParam,
@@ -11,7 +10,7 @@ import {
   threadUri,
 } from '../support.js';
 
-export default defineTool({
+export default defineAma2Tool({
   name: 'ama2_send_message',
   title: 'Send AMA2 message',
   description:
@@ -62,7 +61,7 @@ export default defineTool({
     ctx.note(
       `The message used client_message_id ${clientMessageId}: retry with it, and the platform will not post the message twice.`,
     );
-    const sent = await ama2(ctx.clients).sendAgentMessage(
+    const sent = await ctx.client.sendAgentMessage(
       input.thread_id,
       {
         content: input.content,

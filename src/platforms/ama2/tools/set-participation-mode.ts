@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { ama2, threadIdParam } from '../support.js';
+import { defineAma2Tool, threadIdParam } from '../support.js';
 
-export default defineTool({
+export default defineAma2Tool({
   name: 'ama2_set_participation_mode',
   title: 'Set AMA2 participation mode',
   description:
@@ -20,7 +19,7 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
   async run(input, ctx) {
-    const result = await ama2(ctx.clients).setParticipationMode(
+    const result = await ctx.client.setParticipationMode(
       input.thread_id,
       input.participation_mode,
       ctx.signal,

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { deadline } from '../../../core/abort.js';
 import { limitParam } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import {
-  ama2,
+  defineAma2Tool,
   POLL_LIMIT_MAX,
   rememberThread,
   seqParam,
@@ -15,7 +14,7 @@ import {
 
 const PROGRESS_EVERY_MS = 1000;
 
-export default defineTool({
+export default defineAma2Tool({
   name: 'ama2_wait_for_events',
   title: 'Wait for AMA2 thread events',
   description: `Waits until a thread has events after after_seq (usually the replies to your message) and returns them, or returns timed_out after timeout_seconds (at most ${WAIT_MAX_SECONDS}). Use it right after ama2_send_message with after_seq = the latest thread_seq you have seen; call it again with the returned latest_seq to keep listening.`,
@@ -46,7 +45,7 @@ export default defineTool({
   notFoundHint: 'Check thread_id: ama2_create_thread returns it (or ama2_list_threads with a user token).',
   untrusted: ['content', 'metadata'],
   async run(input, ctx) {
-    const client = ama2(ctx.clients);
+    const client = ctx.client;
     const started = Date.now();
     const read = () =>
       client.pollEvents(input.thread_id, { lastThreadSeq: input.after_seq, limit: input.limit }, ctx.signal);

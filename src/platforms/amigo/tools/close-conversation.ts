@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { amigo, conversationIdParam, NOT_FOUND } from '../support.js';
+import { conversationIdParam, defineAmigoTool, NOT_FOUND } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_close_conversation',
   title: 'Close Amigo conversation',
   description:
@@ -16,7 +15,7 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   notFoundHint: NOT_FOUND.conversation,
   async run(input, ctx) {
-    await amigo(ctx.clients).closeConversation(input.conversation_id, ctx.signal);
+    await ctx.client.closeConversation(input.conversation_id, ctx.signal);
     return { conversation_id: input.conversation_id, closed: true };
   },
 });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { agentIdParam, amigo, NOT_FOUND } from '../support.js';
+import { agentIdParam, defineAmigoTool, NOT_FOUND } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_get_agent',
   title: 'Get Amigo agent',
   description:
@@ -31,7 +30,7 @@ export default defineTool({
   untrusted: ['name', 'description', 'identity', 'background', 'behaviors', 'communication_patterns'],
   notFoundHint: NOT_FOUND.agent,
   async run(input, ctx) {
-    const client = amigo(ctx.clients);
+    const client = ctx.client;
     const [agent, version] = await Promise.all([
       client.getAgent(input.agent_id, ctx.signal),
       client.getAgentVersion(input.agent_id, 'latest', ctx.signal),

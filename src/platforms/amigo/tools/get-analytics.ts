@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { amigo } from '../support.js';
+import { defineAmigoTool } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_get_analytics',
   title: 'Amigo analytics',
   description:
@@ -31,7 +30,7 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(input, ctx) {
-    const client = amigo(ctx.clients);
+    const client = ctx.client;
     const [dashboard, calls] = await Promise.all([
       client.getAnalyticsDashboard(input.days, ctx.signal),
       client.getCallStats(input.days, ctx.signal),

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { amigo, callIdParam, callUri, NOT_FOUND, remember } from '../support.js';
+import { callIdParam, callUri, defineAmigoTool, NOT_FOUND, remember } from '../support.js';
 
 type Json = Record<string, unknown>;
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_get_call',
   title: 'Get Amigo call',
   description:
@@ -40,7 +39,7 @@ export default defineTool({
     { uri: callUri(out.call_id), name: `Amigo call ${out.call_id} transcript`, mimeType: 'text/markdown' },
   ],
   async run(input, ctx) {
-    const client = amigo(ctx.clients);
+    const client = ctx.client;
     const [call, intel] = await Promise.all([
       client.getCall(input.call_id, ctx.signal),
       client.getCallIntelligence(input.call_id, ctx.signal),

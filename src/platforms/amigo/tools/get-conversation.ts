@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
 import { newestWithin } from '../../../core/resources/transcript.js';
-import { amigo, conversationIdParam, conversationUri, NOT_FOUND, remember } from '../support.js';
+import { conversationIdParam, conversationUri, defineAmigoTool, NOT_FOUND, remember } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_get_conversation',
   title: 'Get Amigo conversation',
   description:
@@ -37,7 +36,7 @@ export default defineTool({
     { uri: conversationUri(out.id), name: `Amigo conversation ${out.id}`, mimeType: 'text/markdown' },
   ],
   async run(input, ctx) {
-    const c = await amigo(ctx.clients).getConversation(input.conversation_id, ctx.signal);
+    const c = await ctx.client.getConversation(input.conversation_id, ctx.signal);
     remember(ctx.recent, conversationUri(c.id), `Amigo conversation ${c.id}`);
     const turns = (c.turns ?? []).map((t) => ({
       role: t.role,

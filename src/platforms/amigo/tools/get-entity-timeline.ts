@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { amigo, cursorAt, entityIdParam, NOT_FOUND, offsetFrom, remember, timelineUri } from '../support.js';
+import {
+  cursorAt,
+  defineAmigoTool,
+  entityIdParam,
+  NOT_FOUND,
+  offsetFrom,
+  remember,
+  timelineUri,
+} from '../support.js';
 
 const NAME = 'amigo_get_entity_timeline';
 
-export default defineTool({
+export default defineAmigoTool({
   name: NAME,
   title: 'Get Amigo entity timeline',
   description:
@@ -44,7 +51,7 @@ export default defineTool({
   },
   async run(input, ctx) {
     const offset = offsetFrom(NAME, input.cursor, scope(input));
-    const page = await amigo(ctx.clients).getEntityTimeline(
+    const page = await ctx.client.getEntityTimeline(
       input.entity_id,
       { domain: input.domain, limit: input.limit, offset },
       ctx.signal,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
 import { fenceUntrusted } from '../../../core/untrusted.js';
 import {
-  amigo,
+  defineAmigoTool,
   entityIdParam,
   entitySummary,
   NOT_FOUND,
@@ -11,7 +10,7 @@ import {
   timelineUri,
 } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_get_entity',
   title: 'Get Amigo entity',
   description:
@@ -36,7 +35,7 @@ export default defineTool({
     { uri: timelineUri(out.entity.id), name: `Timeline of ${out.entity.id}`, mimeType: 'text/markdown' },
   ],
   async run(input, ctx) {
-    const e = await amigo(ctx.clients).getEntity(input.entity_id, ctx.signal);
+    const e = await ctx.client.getEntity(input.entity_id, ctx.signal);
     remember(
       ctx.recent,
       timelineUri(e.id),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { amigo, NOT_FOUND, serviceIdParam, serviceSummary } from '../support.js';
+import { defineAmigoTool, NOT_FOUND, serviceIdParam, serviceSummary } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_get_service',
   title: 'Get Amigo service',
   description:
@@ -23,7 +22,7 @@ export default defineTool({
   untrusted: ['name', 'agent_name', 'description', 'context_graph_name', 'tags', 'keyterms'],
   notFoundHint: NOT_FOUND.service,
   async run(input, ctx) {
-    const s = await amigo(ctx.clients).getService(input.service_id, ctx.signal);
+    const s = await ctx.client.getService(input.service_id, ctx.signal);
     return {
       service: {
         id: s.id,

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { amigo } from '../support.js';
+import { defineAmigoTool } from '../support.js';
 
 const section = (what: string) => z.record(z.string(), z.unknown()).optional().describe(what);
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_get_workspace_overview',
   title: 'Amigo workspace overview',
   description:
@@ -24,7 +23,7 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['pipeline', 'data_quality', 'alerts'],
   async run(_input, ctx) {
-    const cc = await amigo(ctx.clients).getCommandCenter(ctx.signal);
+    const cc = await ctx.client.getCommandCenter(ctx.signal);
     return {
       generated_at: String(cc.generated_at),
       voice: cc.voice as Record<string, unknown> | undefined,

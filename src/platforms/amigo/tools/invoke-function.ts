@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { amigo, NOT_FOUND } from '../support.js';
+import { defineAmigoTool, NOT_FOUND } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_invoke_function',
   title: 'Invoke an Amigo function',
   description:
@@ -32,7 +31,7 @@ export default defineTool({
   untrusted: ['result'],
   notFoundHint: NOT_FOUND.function,
   async run(input, ctx) {
-    return amigo(ctx.clients).invokeFunction(
+    return ctx.client.invokeFunction(
       input.function_name,
       { input: input.input, alias: input.alias },
       ctx.signal,

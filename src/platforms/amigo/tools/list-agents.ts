@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { amigo, cursorAt, offsetFrom } from '../support.js';
+import { cursorAt, defineAmigoTool, offsetFrom } from '../support.js';
 
 const NAME = 'amigo_list_agents';
 
-export default defineTool({
+export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo agents',
   description:
@@ -41,7 +40,7 @@ export default defineTool({
   },
   async run(input, ctx) {
     const offset = offsetFrom(NAME, input.cursor, input.search);
-    const page = await amigo(ctx.clients).listAgents(
+    const page = await ctx.client.listAgents(
       { search: input.search, limit: input.limit, continuation_token: offset },
       ctx.signal,
     );

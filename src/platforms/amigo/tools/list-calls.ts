@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { cursorParam, isUuid, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { amigo, callUri, cursorAt, offsetFrom, remember } from '../support.js';
+import { callUri, cursorAt, defineAmigoTool, offsetFrom, remember } from '../support.js';
 
 const NAME = 'amigo_list_calls';
 
-export default defineTool({
+export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo calls',
   description:
@@ -50,7 +49,7 @@ export default defineTool({
   },
   async run(input, ctx) {
     const offset = offsetFrom(NAME, input.cursor, scope(input));
-    const page = await amigo(ctx.clients).listCalls(
+    const page = await ctx.client.listCalls(
       { service_id: input.service_id, direction: input.direction, limit: input.limit, offset },
       ctx.signal,
     );

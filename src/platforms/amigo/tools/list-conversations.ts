@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { amigo, conversationUri, cursorAt, offsetFrom, remember } from '../support.js';
+import { conversationUri, cursorAt, defineAmigoTool, offsetFrom, remember } from '../support.js';
 
 const NAME = 'amigo_list_conversations';
 const STATUSES = ['active', 'frozen', 'closed', 'completed', 'in-progress', 'failed'] as const;
 const CHANNELS = ['voice', 'sms', 'whatsapp', 'web', 'email'] as const;
 
-export default defineTool({
+export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo conversations',
   description:
@@ -44,7 +43,7 @@ export default defineTool({
   },
   async run(input, ctx) {
     const offset = offsetFrom(NAME, input.cursor, scope(input));
-    const page = await amigo(ctx.clients).listConversations(
+    const page = await ctx.client.listConversations(
       { status: input.status, channel_kind: input.channel_kind, limit: input.limit, offset },
       ctx.signal,
     );

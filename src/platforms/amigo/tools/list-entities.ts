@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { amigo, cursorAt, entitySummary, offsetFrom, summariseEntity } from '../support.js';
+import { cursorAt, defineAmigoTool, entitySummary, offsetFrom, summariseEntity } from '../support.js';
 
 const NAME = 'amigo_list_entities';
 
-export default defineTool({
+export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo world entities',
   description:
@@ -42,7 +41,7 @@ export default defineTool({
   },
   async run(input, ctx) {
     const offset = offsetFrom(NAME, input.cursor, scope(input));
-    const page = await amigo(ctx.clients).listEntities(
+    const page = await ctx.client.listEntities(
       {
         entity_type: input.entity_types,
         q: input.q,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { amigo } from '../support.js';
+import { defineAmigoTool } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_list_entity_types',
   title: 'List Amigo entity types',
   description:
@@ -23,7 +22,7 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(_input, ctx) {
-    const types = await amigo(ctx.clients).listEntityTypes(ctx.signal);
+    const types = await ctx.client.listEntityTypes(ctx.signal);
     return {
       entity_types: types.entity_types.map((t) => ({
         entity_type: t.entity_type,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { amigo } from '../support.js';
+import { defineAmigoTool } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_list_functions',
   title: 'List Amigo functions',
   description:
@@ -25,7 +24,7 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['description', 'when_to_use', 'input_schema'],
   async run(_input, ctx) {
-    const { items } = await amigo(ctx.clients).listFunctions(ctx.signal);
+    const { items } = await ctx.client.listFunctions(ctx.signal);
     return {
       functions: items.map((f) => ({
         name: String(f.name),

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { amigo, cursorAt, offsetFrom, serviceSummary } from '../support.js';
+import { cursorAt, defineAmigoTool, offsetFrom, serviceSummary } from '../support.js';
 
 const NAME = 'amigo_list_services';
 
-export default defineTool({
+export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo services',
   description:
@@ -32,7 +31,7 @@ export default defineTool({
   },
   async run(input, ctx) {
     const offset = offsetFrom(NAME, input.cursor, scope(input));
-    const page = await amigo(ctx.clients).listServices(
+    const page = await ctx.client.listServices(
       { search: input.search, is_active: input.is_active, limit: input.limit, continuation_token: offset },
       ctx.signal,
     );

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { ToolInputError } from '../../../core/input-error.js';
-import { defineTool } from '../../../core/registry.js';
-import { amigo } from '../support.js';
+import { defineAmigoTool } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_resolve_entity',
   title: 'Resolve an Amigo entity',
   description:
@@ -45,10 +44,7 @@ export default defineTool({
     const { entity_type: entityType, limit, ...ids } = input;
     if (Object.values(ids).every((v) => v === undefined))
       throw new ToolInputError('give at least one of phone, email, canonical_id or entity_id.');
-    const found = await amigo(ctx.clients).resolveEntity(
-      { entity_type: entityType, limit, ...ids },
-      ctx.signal,
-    );
+    const found = await ctx.client.resolveEntity({ entity_type: entityType, limit, ...ids }, ctx.signal);
     return {
       matches: found.matches.map((m) => ({
         entity_id: String(m.entity_id),

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { limitParam } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
-import { amigo } from '../support.js';
+import { defineAmigoTool } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_search_world',
   title: 'Search the Amigo world model',
   description:
@@ -19,7 +18,7 @@ export default defineTool({
   untrusted: ['result'],
   async run(input, ctx) {
     return {
-      result: await amigo(ctx.clients).searchWorld(
+      result: await ctx.client.searchWorld(
         { q: input.q, entity_type: input.entity_type, limit: input.limit },
         ctx.signal,
       ),

@@ -2,14 +2,13 @@ import { z } from 'zod';
 import { PlatformError } from '../../../core/errors.js';
 import { ToolInputError } from '../../../core/input-error.js';
 import { isUuid } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import { readSse } from '../../../core/sse.js';
-import { amigo, conversationUri, NOT_FOUND, remember } from '../support.js';
+import { conversationUri, defineAmigoTool, NOT_FOUND, remember } from '../support.js';
 
 const uuid = (field: string, from: string) =>
   z.string().refine(isUuid, `${field} must be a UUID from ${from}`).optional();
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_send_message',
   title: 'Send Amigo message',
   description:
@@ -63,7 +62,7 @@ export default defineTool({
         'give service_id to start a conversation or conversation_id to continue one, not both or neither.',
       );
     }
-    const client = amigo(ctx.clients);
+    const client = ctx.client;
     let conversationId = input.conversation_id;
     let greeting: string | undefined;
     if (!conversationId) {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { amigo } from '../support.js';
+import { defineAmigoTool } from '../support.js';
 
-export default defineTool({
+export default defineAmigoTool({
   name: 'amigo_whoami',
   title: 'Amigo API key identity',
   description:
@@ -20,7 +19,7 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['name'],
   async run(_input, ctx) {
-    const client = amigo(ctx.clients);
+    const client = ctx.client;
     const me = await client.getAuthInfo(ctx.signal);
     return {
       ...me,

@@ -1,7 +1,6 @@
-import { defineTool } from '../../../core/registry.js';
-import { agentSummary, atthene, configParam, summariseAgent } from '../support.js';
+import { agentSummary, configParam, defineAttheneTool, summariseAgent } from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_create_agent',
   title: 'Create Atthene saved agent',
   description:
@@ -12,6 +11,6 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   untrusted: ['name'],
   async run(input, ctx) {
-    return { agent: summariseAgent(await atthene(ctx.clients).createAgent(input.system_config, ctx.signal)) };
+    return { agent: summariseAgent(await ctx.client.createAgent(input.system_config, ctx.signal)) };
   },
 });

@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { ToolInputError } from '../../../core/input-error.js';
-import { defineTool } from '../../../core/registry.js';
 import { parseYaml } from '../../../core/yaml.js';
 import {
   AGENT_NOT_FOUND,
   agentIdParam,
-  atthene,
   configParam,
+  defineAttheneTool,
   rememberSession,
   sessionUri,
 } from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_create_session',
   title: 'Create Atthene session',
   description:
@@ -71,7 +70,7 @@ export default defineTool({
         throw new ToolInputError(`yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
       }
     }
-    const client = atthene(ctx.clients);
+    const client = ctx.client;
     const session =
       source === 'agent_id'
         ? await client.createSessionFromAgent(input.agent_id!, ctx.signal)

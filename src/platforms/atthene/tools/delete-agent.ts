@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { AGENT_NOT_FOUND, agentIdParam, atthene } from '../support.js';
+import { AGENT_NOT_FOUND, agentIdParam, defineAttheneTool } from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_delete_agent',
   title: 'Delete Atthene saved agent',
   description:
@@ -16,7 +15,7 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   notFoundHint: AGENT_NOT_FOUND,
   async run(input, ctx) {
-    await atthene(ctx.clients).deleteAgent(input.agent_id, ctx.signal);
+    await ctx.client.deleteAgent(input.agent_id, ctx.signal);
     return { agent_id: input.agent_id, deleted: true };
   },
 });

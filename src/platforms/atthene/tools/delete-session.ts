@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { atthene, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
+import { defineAttheneTool, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_delete_session',
   title: 'Delete Atthene session',
   description:
@@ -16,7 +15,7 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   notFoundHint: SESSION_NOT_FOUND,
   async run(input, ctx) {
-    await atthene(ctx.clients).deleteSession(input.session_id, ctx.signal);
+    await ctx.client.deleteSession(input.session_id, ctx.signal);
     return { session_id: input.session_id, deleted: true };
   },
 });

@@ -1,9 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ToolInputError } from '../../../core/input-error.js';
-import { defineTool } from '../../../core/registry.js';
 import type { ExecuteRequest } from '../client.js';
-import { atthene, rememberSession, SESSION_NOT_FOUND, sessionIdParam, sessionUri } from '../support.js';
+import {
+  defineAttheneTool,
+  rememberSession,
+  SESSION_NOT_FOUND,
+  sessionIdParam,
+  sessionUri,
+} from '../support.js';
 
 const PROGRESS_EVERY_MS = 2000;
 export const WAIT_MAX_SECONDS = 55;
@@ -19,7 +24,7 @@ const block = z
   })
   .describe('A content block.');
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_execute_turn',
   title: 'Run an Atthene agent turn',
   description: `Sends a user message to a session and returns the agent's reply (with new messages, tool calls, usage and time). Turns on one session run one after another. If the agent needs longer than wait_seconds, the result says status running: poll atthene_get_status, then read the reply with atthene_get_messages.`,
@@ -101,7 +106,7 @@ export default defineTool({
     rememberSession(ctx.recent, input.session_id);
     // The request goes on past wait_seconds (the platform keeps the reply in the history); only
     // cancellation aborts it.
-    const execution = atthene(ctx.clients).execute(input.session_id, request, ctx.signal);
+    const execution = ctx.client.execute(input.session_id, request, ctx.signal);
     execution.catch(() => {});
     const ticker = setInterval(() => {
       const seconds = Math.round((Date.now() - started) / 1000);

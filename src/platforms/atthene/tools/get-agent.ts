@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { AGENT_NOT_FOUND, agentIdParam, agentSummary, atthene, summariseAgent } from '../support.js';
+import {
+  AGENT_NOT_FOUND,
+  agentIdParam,
+  agentSummary,
+  defineAttheneTool,
+  summariseAgent,
+} from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_get_agent',
   title: 'Get Atthene saved agent',
   description:
@@ -22,7 +27,7 @@ export default defineTool({
   untrusted: ['name', 'entry_point', 'system_config'],
   notFoundHint: AGENT_NOT_FOUND,
   async run(input, ctx) {
-    const agent = await atthene(ctx.clients).getAgent(input.agent_id, ctx.signal);
+    const agent = await ctx.client.getAgent(input.agent_id, ctx.signal);
     return {
       agent: {
         ...summariseAgent(agent),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { atthene } from '../support.js';
+import { defineAttheneTool } from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_get_knowledge_base',
   title: 'Get Atthene knowledge base',
   description:
@@ -40,7 +39,7 @@ export default defineTool({
   notFoundHint:
     'No knowledge base has this id; agent configs list theirs under knowledge_bases (atthene_get_agent).',
   async run(input, ctx) {
-    const client = atthene(ctx.clients);
+    const client = ctx.client;
     const [kb, status] = await Promise.all([
       client.getKnowledgeBase(input.knowledge_base_id, ctx.signal),
       client.getKnowledgeBaseStatus(input.knowledge_base_id, ctx.signal),

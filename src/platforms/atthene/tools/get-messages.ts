@@ -2,14 +2,13 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../../core/cursor.js';
 import { ToolInputError } from '../../../core/input-error.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
 import { contentText } from '../client.js';
-import { atthene, rememberSession, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
+import { defineAttheneTool, rememberSession, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
 
 const NAME = 'atthene_get_messages';
 export const MESSAGES_LIMIT_MAX = 100;
 
-export default defineTool({
+export default defineAttheneTool({
   name: NAME,
   title: 'Read Atthene session messages',
   description:
@@ -46,7 +45,7 @@ export default defineTool({
       encodeCursor(NAME, { session: input.session_id, offset: out.offset + kept }),
   },
   async run(input, ctx) {
-    const client = atthene(ctx.clients);
+    const client = ctx.client;
     let offset = 0;
     if (input.cursor) {
       const state = decodeCursor(NAME, input.cursor);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
 import {
-  atthene,
+  defineAttheneTool,
   rememberSession,
   SESSION_NOT_FOUND,
   sessionIdParam,
@@ -9,7 +8,7 @@ import {
   summariseSession,
 } from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_get_session',
   title: 'Get Atthene session',
   description:
@@ -31,7 +30,7 @@ export default defineTool({
   untrusted: ['agent_name', 'agent_config'],
   notFoundHint: SESSION_NOT_FOUND,
   async run(input, ctx) {
-    const session = await atthene(ctx.clients).getSession(input.session_id, ctx.signal);
+    const session = await ctx.client.getSession(input.session_id, ctx.signal);
     rememberSession(ctx.recent, session.session_id);
     return {
       session: {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { atthene, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
+import { defineAttheneTool, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_get_status',
   title: 'Get Atthene session status',
   description:
@@ -19,7 +18,7 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   notFoundHint: SESSION_NOT_FOUND,
   async run(input, ctx) {
-    const s = await atthene(ctx.clients).getStatus(input.session_id, ctx.signal);
+    const s = await ctx.client.getStatus(input.session_id, ctx.signal);
     return {
       session_id: s.session_id ?? input.session_id,
       status: s.status,

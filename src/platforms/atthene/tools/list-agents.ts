@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { pageOfAll, resumeAfter } from '../../../core/cursor.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
-import { agentSummary, atthene, summariseAgent } from '../support.js';
+import { agentSummary, defineAttheneTool, summariseAgent } from '../support.js';
 
 const NAME = 'atthene_list_agents';
 
-export default defineTool({
+export default defineAttheneTool({
   name: NAME,
   title: 'List Atthene saved agents',
   description:
@@ -23,7 +22,7 @@ export default defineTool({
   paginate: { items: 'agents', resume: resumeAfter(NAME) },
   async run(input, ctx) {
     // The platform returns every agent at once (no paging documented); pages are cut here.
-    const all = await atthene(ctx.clients).listAgents(ctx.signal);
+    const all = await ctx.client.listAgents(ctx.signal);
     const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
     return { agents: items.map(summariseAgent), ...page };
   },

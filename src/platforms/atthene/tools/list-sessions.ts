@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { pageOfAll, resumeAfter } from '../../../core/cursor.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
-import { defineTool } from '../../../core/registry.js';
-import { atthene, rememberSession, sessionSummary, summariseSession } from '../support.js';
+import { defineAttheneTool, rememberSession, sessionSummary, summariseSession } from '../support.js';
 
 const NAME = 'atthene_list_sessions';
 
-export default defineTool({
+export default defineAttheneTool({
   name: NAME,
   title: 'List Atthene sessions',
   description:
@@ -22,7 +21,7 @@ export default defineTool({
   untrusted: ['agent_name'],
   paginate: { items: 'sessions', resume: resumeAfter(NAME) },
   async run(input, ctx) {
-    const all = await atthene(ctx.clients).listSessions(ctx.signal);
+    const all = await ctx.client.listSessions(ctx.signal);
     const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
     for (const s of items) rememberSession(ctx.recent, s.session_id);
     return { sessions: items.map(summariseSession), ...page };

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { PlatformError } from '../../../core/errors.js';
-import { defineTool } from '../../../core/registry.js';
-import { AGENT_NOT_FOUND, agentIdParam, agentSummary, atthene, summariseAgent } from '../support.js';
+import {
+  AGENT_NOT_FOUND,
+  agentIdParam,
+  agentSummary,
+  defineAttheneTool,
+  summariseAgent,
+} from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_update_agent',
   title: 'Update Atthene saved agent',
   description:
@@ -20,7 +25,7 @@ export default defineTool({
   untrusted: ['name'],
   notFoundHint: AGENT_NOT_FOUND,
   async run(input, ctx) {
-    const client = atthene(ctx.clients);
+    const client = ctx.client;
     // apis/atthene.md §2: an update must send the full system_config; a partial one would drop the rest.
     const saved = await client.getAgent(input.agent_id, ctx.signal);
     const current = saved.system_config;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../../core/registry.js';
-import { atthene, configParam } from '../support.js';
+import { configParam, defineAttheneTool } from '../support.js';
 
-export default defineTool({
+export default defineAttheneTool({
   name: 'atthene_validate_agent',
   title: 'Validate Atthene agent config',
   description:
@@ -24,7 +23,7 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['message', 'errors'],
   async run(input, ctx) {
-    const result = await atthene(ctx.clients).validateAgent(input.config, ctx.signal);
+    const result = await ctx.client.validateAgent(input.config, ctx.signal);
     return {
       valid: result.valid === true,
       message: result.message,
