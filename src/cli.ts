@@ -1,16 +1,13 @@
 #!/usr/bin/env node
 import type { IncomingMessage } from 'node:http';
 import { type Clients, closeClients, createClients, credentialSecrets } from './core/clients.js';
-import {
-  type Config,
-  ConfigError,
-  credentialsFromHeaders,
-  PLATFORMS,
-  parseConfig,
-  USAGE,
-} from './core/config.js';
+import { type Config, ConfigError, credentialsFromHeaders, parseConfig, usage } from './core/config.js';
 import { createLogger, type Logger, scrubSecrets } from './core/log.js';
+import { PLATFORM_MODULES } from './platforms/index.js';
 import { createServer } from './server.js';
+
+const PLATFORM_NAMES = PLATFORM_MODULES.map((m) => m.name);
+
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
@@ -25,7 +22,7 @@ async function main(): Promise<void> {
     throw error;
   }
   // --help and --version are the only output ever written to stdout outside the protocol.
-  if (action.kind === 'help') return void process.stdout.write(USAGE);
+  if (action.kind === 'help') return void process.stdout.write(usage());
   if (action.kind === 'version') return void process.stdout.write(`${VERSION}\n`);
   await run(action.config);
 }
@@ -52,16 +49,14 @@ async function run(config: Config): Promise<void> {
       logger: log.child({ component: 'sandbox' }),
     });
     cleanups.push(() => sandbox.close());
-    config.credentials = sandboxPlatformCredentials(sandbox);
-    if (config.credentials.atthene)
-      config.credentials.atthene.executeTimeoutMs = config.attheneExecuteTimeoutMs;
+    config.credentials = sandboxPlatformCredentials(sandbox, config.platformEnv);
   }
 
   const clientOptions = { logger: log.child({ component: 'http-client' }) };
   const clients = createClients(config.credentials, clientOptions);
   cleanups.push(() => closeClients(clients));
-  const offered = PLATFORMS.filter((p) => config.toolsets.includes(p) && clients[p]);
-  const missing = PLATFORMS.filter((p) => !clients[p]);
+  const offered = PLATFORM_NAMES.filter((p) => config.toolsets.includes(p) && clients[p]);
+  const missing = PLATFORM_NAMES.filter((p) => !clients[p]);
   log.info(
     {
       version: VERSION,
@@ -127,7 +122,7 @@ async function run(config: Config): Promise<void> {
       };
     };
     const readiness = async () => {
-      const platforms = await probePlatforms(clients, AbortSignal.timeout(10_000));
+      const platforms = await probePlatforms(PLATFORM_MODULES, clients, AbortSignal.timeout(10_000));
       const configured = platforms.filter((p) => p.configured);
       return { ready: configured.every((p) => p.reachable && p.authenticated), detail: configured };
     };

@@ -1,45 +1,14 @@
-import type { PlatformCredentials } from './core/config.js';
-import {
-  AMA2_SANDBOX_TOKEN,
-  AMA2_SANDBOX_USER_TOKEN,
-  AMIGO_SANDBOX_API_KEY,
-  AMIGO_SANDBOX_WORKSPACE_ID,
-  ATTHENE_SANDBOX_API_KEY,
-} from './core/emulator/credentials.js';
 import type { Emulator } from './core/emulator/emulator.js';
 import type { FaultOptions } from './core/emulator/faults.js';
 import type { Logger } from './core/log.js';
-import { createAma2Emulator } from './platforms/ama2/emulator/index.js';
-import type { Ama2World } from './platforms/ama2/emulator/state.js';
-import { createAmigoEmulator } from './platforms/amigo/emulator/index.js';
-import type { AmigoWorld } from './platforms/amigo/emulator/world.js';
-import { createAttheneEmulator } from './platforms/atthene/emulator/index.js';
-import type { AttheneWorld } from './platforms/atthene/emulator/state.js';
+import type { PlatformModule, SandboxPart } from './core/platform.js';
+import { type Module, PLATFORM_MODULES, type PlatformCredentials } from './platforms/index.js';
 
-export interface SandboxCredentials {
-  ama2: { baseUrl: string; token: string; userToken: string };
-  amigo: { baseUrl: string; apiKey: string; workspaceId: string };
-  atthene: { baseUrl: string; apiKey: string };
-}
+// The built-in sandbox: every platform module's emulator on 127.0.0.1 (random ports), with
+// credentials that reach it. The emulators load only here, never on the normal start-up path.
 
-/** The sandbox's URLs and keys as the clients take them (all three platforms). */
-export function sandboxPlatformCredentials(sandbox: SandboxCredentials): PlatformCredentials {
-  return {
-    ama2: { baseUrl: sandbox.ama2.baseUrl, token: sandbox.ama2.token, userToken: sandbox.ama2.userToken },
-    amigo: {
-      baseUrl: sandbox.amigo.baseUrl,
-      apiKey: sandbox.amigo.apiKey,
-      workspaceId: sandbox.amigo.workspaceId,
-    },
-    atthene: { baseUrl: sandbox.atthene.baseUrl, apiKey: sandbox.atthene.apiKey },
-  };
-}
-
-export interface Sandbox extends SandboxCredentials {
-  emulators: { ama2: Emulator; amigo: Emulator; atthene: Emulator };
-  worlds: { ama2: Ama2World; amigo: AmigoWorld; atthene: AttheneWorld };
-  close(): Promise<void>;
-}
+type PartOf<M> = M extends { startSandbox(o: never): Promise<infer P> } ? P : never;
+type CredsOf<M> = PartOf<M> extends SandboxPart<infer C> ? C : never;
 
 export interface SandboxOptions {
   faults?: FaultOptions;
@@ -52,36 +21,44 @@ export interface SandboxOptions {
   attheneExecuteDelayMs?: number;
 }
 
-/** Starts the three emulators on 127.0.0.1 with random ports; returns their URLs and sandbox credentials. */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const common = {
-    ...(options.faults ? { faults: options.faults } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-  };
-  const ama2 = createAma2Emulator({
-    ...common,
-    ...(options.ama2ReplyDelayMs !== undefined ? { replyDelayMs: options.ama2ReplyDelayMs } : {}),
-    ...(options.ama2RateLimits !== undefined ? { rateLimits: options.ama2RateLimits } : {}),
-  });
-  const { emulator: amigo, world: amigoWorld } = createAmigoEmulator(common);
-  const { emulator: atthene, world: attheneWorld } = createAttheneEmulator({
-    ...common,
-    ...(options.attheneExecuteDelayMs !== undefined ? { executeDelayMs: options.attheneExecuteDelayMs } : {}),
-  });
-  const [ama2Origin, amigoOrigin, attheneOrigin] = await Promise.all([
-    ama2.emulator.listen(),
-    amigo.listen(),
-    atthene.listen(),
-  ]);
+/** Each platform's sandbox credentials under its name, as its module takes them. */
+export type SandboxCredentials = { [M in Module as M['name']]: CredsOf<M> };
+
+export type Sandbox = SandboxCredentials & {
+  emulators: { [M in Module as M['name']]: Emulator };
+  worlds: { [M in Module as M['name']]: PartOf<M>['world'] };
+  close(): Promise<void>;
+};
+
+/** The sandbox's URLs and keys as the clients take them, with the server's settings applied. */
+export function sandboxPlatformCredentials(
+  sandbox: SandboxCredentials,
+  platformEnv: Readonly<Record<string, unknown>> = {},
+  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+): PlatformCredentials {
+  const all = sandbox as unknown as Record<string, { baseUrl: string }>;
+  return Object.fromEntries(
+    modules.flatMap((m) => {
+      const own = all[m.name];
+      return own ? [[m.name, m.withSettings ? m.withSettings(own, platformEnv) : own]] : [];
+    }),
+  ) as PlatformCredentials;
+}
+
+/** Starts every module's emulator on 127.0.0.1 with random ports; returns their URLs and sandbox credentials. */
+export async function startSandbox(
+  options: SandboxOptions = {},
+  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+): Promise<Sandbox> {
+  const parts = await Promise.all(modules.map((m) => m.startSandbox({ ...options })));
+  const byName = <T>(pick: (part: SandboxPart<{ baseUrl: string }>) => T) =>
+    Object.fromEntries(modules.map((m, i) => [m.name, pick(parts[i]!)]));
   return {
-    ama2: { baseUrl: ama2Origin, token: AMA2_SANDBOX_TOKEN, userToken: AMA2_SANDBOX_USER_TOKEN },
-    amigo: { baseUrl: amigoOrigin, apiKey: AMIGO_SANDBOX_API_KEY, workspaceId: AMIGO_SANDBOX_WORKSPACE_ID },
-    atthene: { baseUrl: `${attheneOrigin}/api/v1`, apiKey: ATTHENE_SANDBOX_API_KEY },
-    emulators: { ama2: ama2.emulator, amigo, atthene },
-    worlds: { ama2: ama2.world, amigo: amigoWorld, atthene: attheneWorld },
+    ...byName((part) => part.credentials),
+    emulators: byName((part) => part.emulator),
+    worlds: byName((part) => part.world),
     async close() {
-      ama2.world.close();
-      await Promise.all([ama2.emulator.close(), amigo.close(), atthene.close()]);
+      await Promise.all(parts.map((part) => part.close()));
     },
-  };
+  } as unknown as Sandbox;
 }

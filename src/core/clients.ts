@@ -1,42 +1,25 @@
-import { Ama2Client } from '../platforms/ama2/client.js';
-import { AmigoClient } from '../platforms/amigo/client.js';
-import { AttheneClient } from '../platforms/atthene/client.js';
-import type { PlatformCredentials } from './config.js';
-import type { HttpClientOptions } from './http-client.js';
+import { PLATFORM_MODULES, type PlatformCredentials } from '../platforms/index.js';
+import { type Clients, rememberSecrets, secretsOfClients } from './client-secrets.js';
 import { forgetSecret, registerSecret } from './log.js';
+import type { ClientOptions, PlatformClient, PlatformModule } from './platform.js';
 
-/** What every platform client takes besides its credentials: timeouts, retry policy, logger, dispatcher. */
-export type ClientOptions = Omit<HttpClientOptions, 'platform' | 'baseUrl' | 'headers'>;
-
-export interface Clients {
-  ama2?: Ama2Client;
-  amigo?: AmigoClient;
-  atthene?: AttheneClient;
-}
-
-const secretsOf = (c: PlatformCredentials) => [
-  c.ama2?.token,
-  c.ama2?.userToken,
-  c.amigo?.apiKey,
-  c.atthene?.apiKey,
-];
+export type { ClientOptions, Clients };
+export { secretsOfClients };
 
 /** The secret values among `credentials` (keys and tokens; not ids or URLs). */
-export function credentialSecrets(credentials: PlatformCredentials): string[] {
-  return secretsOf(credentials).filter((value): value is string => typeof value === 'string' && value !== '');
+export function credentialSecrets(
+  credentials: PlatformCredentials,
+  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+): string[] {
+  const all = credentials as Readonly<Record<string, { baseUrl: string } | undefined>>;
+  return modules.flatMap((m) => {
+    const own = all[m.name];
+    return own ? m.secrets(own).filter((value) => value !== '') : [];
+  });
 }
 
 /** Clients whose credentials were registered process-wide (the server's own), to forget on close. */
-const registered = new WeakSet<Clients>();
-
-/** The credential values `clients` send: what a call made with them must never show. */
-export function secretsOfClients(clients: Clients): string[] {
-  return credentialSecrets({
-    ...(clients.ama2 ? { ama2: clients.ama2.credentials } : {}),
-    ...(clients.amigo ? { amigo: clients.amigo.credentials } : {}),
-    ...(clients.atthene ? { atthene: clients.atthene.credentials } : {}),
-  });
-}
+const registered = new WeakMap<Clients, string[]>();
 
 /**
  * One client per configured platform. The server's own credentials (`scope: 'server'`) are
@@ -47,27 +30,25 @@ export function createClients(
   credentials: PlatformCredentials,
   options: ClientOptions = {},
   scope: 'server' | 'session' = 'server',
+  modules: readonly PlatformModule[] = PLATFORM_MODULES,
 ): Clients {
-  if (scope === 'server') secretsOf(credentials).forEach(registerSecret);
-  const clients: Clients = {
-    ...(credentials.ama2 ? { ama2: new Ama2Client(credentials.ama2, options) } : {}),
-    ...(credentials.amigo ? { amigo: new AmigoClient(credentials.amigo, options) } : {}),
-    ...(credentials.atthene
-      ? {
-          atthene: new AttheneClient(credentials.atthene, {
-            ...options,
-            ...(credentials.atthene.executeTimeoutMs
-              ? { executeTimeoutMs: credentials.atthene.executeTimeoutMs }
-              : {}),
-          }),
-        }
-      : {}),
-  };
-  if (scope === 'server') registered.add(clients);
+  const all = credentials as Readonly<Record<string, { baseUrl: string } | undefined>>;
+  const clients: Record<string, PlatformClient> = {};
+  for (const m of modules) {
+    const own = all[m.name];
+    if (own) clients[m.name] = m.createClient(own, options);
+  }
+  const secrets = credentialSecrets(credentials, modules);
+  rememberSecrets(clients, secrets);
+  if (scope === 'server') {
+    secrets.forEach(registerSecret);
+    registered.set(clients, secrets);
+  }
   return clients;
 }
 
 export async function closeClients(clients: Clients): Promise<void> {
-  await Promise.all([clients.ama2?.close(), clients.amigo?.close(), clients.atthene?.close()]);
-  if (registered.delete(clients)) secretsOfClients(clients).forEach(forgetSecret);
+  await Promise.all(Object.values(clients).map((client) => client?.close()));
+  const secrets = registered.get(clients);
+  if (registered.delete(clients)) secrets?.forEach(forgetSecret);
 }

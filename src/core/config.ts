@@ -1,39 +1,13 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { PLATFORM_MODULES, type PlatformCredentials } from '../platforms/index.js';
+import { ConfigError, httpUrl, positiveInt } from './env.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import type { PlatformModule } from './platform.js';
 
-export const PLATFORMS = ['ama2', 'amigo', 'atthene'] as const;
-export type Platform = (typeof PLATFORMS)[number];
-
-export const DEFAULT_BASE_URLS: Record<Platform, string> = {
-  ama2: 'https://api.ama2.me',
-  amigo: 'https://api.platform.amigo.ai',
-  atthene: 'https://api-be.atthene.com/api/v1',
-};
-
-export interface Ama2Credentials {
-  baseUrl: string;
-  /** External-agent token (`ama_eat_...`); absent when only a user JWT is configured. */
-  token?: string;
-  /** Optional user JWT; unlocks thread listing. */
-  userToken?: string;
-}
-export interface AmigoCredentials {
-  baseUrl: string;
-  apiKey: string;
-  workspaceId: string;
-}
-export interface AttheneCredentials {
-  baseUrl: string;
-  apiKey: string;
-  /** How long one agent turn (execute) may take before it is abandoned. */
-  executeTimeoutMs?: number;
-}
-export interface PlatformCredentials {
-  ama2?: Ama2Credentials;
-  amigo?: AmigoCredentials;
-  atthene?: AttheneCredentials;
-}
+export type { Platform, PlatformCredentials } from '../platforms/index.js';
+export { PLATFORMS } from '../platforms/index.js';
+export { ConfigError } from './env.js';
 
 export interface OAuthOptions {
   issuer: string;
@@ -79,32 +53,18 @@ export interface Config {
   sandbox: boolean;
   /** Raw fault spec for the sandbox (`seed=1,5xx=0.2,...`), parsed by the sandbox. */
   sandboxFaults?: string;
-  toolsets: Platform[];
+  toolsets: string[];
   readOnly: boolean;
   logLevel: LogLevel;
   /** Largest tool result text, in characters; longer results are cut at an item boundary. */
   maxResultChars: number;
   credentials: PlatformCredentials;
-  /** ATTHENE_EXECUTE_TIMEOUT_SECONDS in ms, also for credentials that do not come from the environment (sandbox). */
-  attheneExecuteTimeoutMs: number;
+  /** The platforms' validated variables: their settings apply to sandbox and session credentials too. */
+  platformEnv: Readonly<Record<string, unknown>>;
 }
 
-/** A startup problem the user must fix; the CLI prints `message` and exits with code 2. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
+/** The server's own variables; each platform module brings its own (PlatformModule.env). */
 export const ENV_VARS = {
-  AMA2_TOKEN:
-    'AMA2 external-agent token (starts with ama_eat_); create one in AMA2 under Agents > External agent tokens',
-  AMA2_USER_TOKEN: 'optional AMA2 user JWT; unlocks ama2_list_threads',
-  AMA2_BASE_URL: `AMA2 API origin (default ${DEFAULT_BASE_URLS.ama2}; a trailing /api/v1 is accepted)`,
-  AMIGO_API_KEY: 'Amigo Platform workspace API key',
-  AMIGO_WORKSPACE_ID: 'Amigo workspace id (UUID)',
-  AMIGO_BASE_URL: `Amigo API origin (default ${DEFAULT_BASE_URLS.amigo})`,
-  ATTHENE_API_KEY: 'Atthene AMAS API key (Agent Studio > Settings > API keys)',
-  ATTHENE_BASE_URL: `Atthene API base (default ${DEFAULT_BASE_URLS.atthene})`,
-  ATTHENE_EXECUTE_TIMEOUT_SECONDS: 'longest an Atthene agent turn may run (default 300)',
   MCP_HTTP_TOKEN: 'bearer token required on /mcp; mandatory when --host is not a loopback address',
   MCP_ALLOWED_ORIGINS: 'comma-separated extra browser origins allowed on /mcp (loopback origins always are)',
   MCP_ALLOWED_HOSTS:
@@ -138,95 +98,129 @@ export const ENV_VARS = {
   LOG_LEVEL: `log level on stderr: ${LOG_LEVELS.join(', ')} (default info)`,
 } as const;
 
-export const USAGE = `Usage: agent-platforms-mcp [options]
+/**
+ * Every flag, once: parseArgs reads `type`/`short`, --help prints `usage`, `schema` validates.
+ * (`toolsets` is checked against the platform modules in parseConfig.)
+ */
+const FLAGS = {
+  sandbox: {
+    type: 'boolean',
+    usage: 'run against built-in local emulators of every platform (no keys needed)',
+    schema: z.boolean().default(false),
+  },
+  'sandbox-faults': {
+    type: 'string',
+    arg: 'SPEC',
+    usage: 'inject faults into the sandbox, e.g. seed=1,5xx=0.2,429=0.1,drop=0.05,latency=5-50',
+    schema: z.string().optional(),
+  },
+  http: {
+    type: 'boolean',
+    usage: 'serve streamable HTTP at /mcp instead of stdio',
+    schema: z.boolean().default(false),
+  },
+  stateless: {
+    type: 'boolean',
+    usage: 'with --http: keep no session state (for replicas behind a load balancer)',
+    schema: z.boolean().default(false),
+  },
+  host: {
+    type: 'string',
+    arg: 'HOST',
+    usage: 'HTTP bind address (default 127.0.0.1; others need MCP_HTTP_TOKEN)',
+    schema: z.string().min(1, '--host must not be empty').default('127.0.0.1'),
+  },
+  port: {
+    type: 'string',
+    arg: 'PORT',
+    usage: 'HTTP port (default 3333; 0 picks a free port)',
+    schema: z.coerce
+      .number({ error: '--port must be a number from 0 to 65535' })
+      .int('--port must be a whole number')
+      .min(0, '--port must be a number from 0 to 65535')
+      .max(65535, '--port must be a number from 0 to 65535')
+      .default(3333),
+  },
+  toolsets: {
+    type: 'string',
+    arg: 'LIST',
+    usage: 'platforms to offer, comma-separated (default: all configured)',
+    schema: z.string().optional(),
+  },
+  'read-only': {
+    type: 'boolean',
+    usage: 'offer only tools that do not change anything',
+    schema: z.boolean().default(false),
+  },
+  'log-level': {
+    type: 'string',
+    arg: 'LEVEL',
+    usage: 'same as LOG_LEVEL',
+    schema: z.enum(LOG_LEVELS, { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  },
+  help: {
+    type: 'boolean',
+    short: 'h',
+    usage: 'print this help and exit',
+    schema: z.boolean().default(false),
+  },
+  version: {
+    type: 'boolean',
+    short: 'v',
+    usage: 'print the version and exit',
+    schema: z.boolean().default(false),
+  },
+} as const satisfies Record<
+  string,
+  { type: 'boolean' | 'string'; short?: string; arg?: string; usage: string; schema: z.ZodType }
+>;
 
-MCP server for the AMA2, Amigo and Atthene agent platforms.
+const FlagsSchema = z.object(
+  Object.fromEntries(Object.entries(FLAGS).map(([name, flag]) => [name, flag.schema])) as {
+    [K in keyof typeof FLAGS]: (typeof FLAGS)[K]['schema'];
+  },
+);
+
+/** Every variable a platform reads, across the modules. */
+function platformVars(modules: readonly PlatformModule[]) {
+  return modules.flatMap((m) => Object.entries(m.env));
+}
+
+/** --help: the flags, then every variable of the platforms and of the server. */
+export function usage(modules: readonly PlatformModule[] = PLATFORM_MODULES): string {
+  const flags = Object.entries(FLAGS).map(([name, flag]) => {
+    const left = `--${name}${'arg' in flag ? ` ${flag.arg}` : ''}`;
+    const more = name === 'toolsets' ? `; one or more of ${modules.map((m) => m.name).join(',')}` : '';
+    return `  ${left.padEnd(22)} ${flag.usage}${more}`;
+  });
+  const vars = [...platformVars(modules).map(([name, v]) => [name, v.describe]), ...Object.entries(ENV_VARS)];
+  return `Usage: agent-platforms-mcp [options]
+
+MCP server for the ${modules.map((m) => m.title).join(', ')} agent platforms.
 Speaks MCP over stdio by default, or streamable HTTP with --http.
 
 Options:
-  --sandbox              run against built-in local emulators of all three platforms (no keys needed)
-  --sandbox-faults SPEC  inject faults into the sandbox, e.g. seed=1,5xx=0.2,429=0.1,drop=0.05,latency=5-50
-  --http                 serve streamable HTTP at /mcp instead of stdio
-  --stateless            with --http: keep no session state (for replicas behind a load balancer)
-  --host HOST            HTTP bind address (default 127.0.0.1; others need MCP_HTTP_TOKEN)
-  --port PORT            HTTP port (default 3333; 0 picks a free port)
-  --toolsets LIST        platforms to offer, comma-separated: ${PLATFORMS.join(',')} (default: all configured)
-  --read-only            offer only tools that do not change anything
-  --log-level LEVEL      same as LOG_LEVEL
-  --help                 print this help and exit
-  --version              print the version and exit
+${flags.join('\n')}
 
 Environment:
-${Object.entries(ENV_VARS)
-  .map(([name, what]) => `  ${name.padEnd(24)} ${what}`)
-  .join('\n')}
+${vars.map(([name, what]) => `  ${String(name).padEnd(24)} ${what}`).join('\n')}
 
 A platform whose credentials are not set is not offered.
 `;
+}
 
-const NO_PLATFORM_MESSAGE = `No platform is configured. Set the credentials of at least one platform:
-  AMA2:    AMA2_TOKEN (and optionally AMA2_USER_TOKEN)
-  Amigo:   AMIGO_API_KEY and AMIGO_WORKSPACE_ID
-  Atthene: ATTHENE_API_KEY
+function noPlatformMessage(modules: readonly PlatformModule[]): string {
+  return `No platform is configured. Set the credentials of at least one platform:
+${modules.map((m) => `  ${`${m.title}:`.padEnd(9)}${m.setup}`).join('\n')}
 or run with --sandbox to use the built-in emulators (no keys needed). See --help.`;
+}
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTS.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-const httpUrl = (name: string) =>
-  z
-    .string()
-    .trim()
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
-      } catch {
-        return false;
-      }
-    }, `${name} must be an http(s) URL without credentials, e.g. https://api.example.com`)
-    .transform((value) => value.replace(/\/+$/, ''));
-
-const secret = (name: string, hint: string) =>
-  z
-    .string()
-    .trim()
-    .min(8, `${name} looks too short to be a key; ${hint}`)
-    .refine((v) => !/\s/.test(v), `${name} must not contain spaces; paste the key alone`);
-
-const positiveInt = (name: string, max: number) =>
-  z.coerce
-    .number({ error: `${name} must be a whole number` })
-    .int(`${name} must be a whole number`)
-    .min(1, `${name} must be at least 1`)
-    .max(max, `${name} must be at most ${max}`);
-
-const EnvSchema = z.object({
-  AMA2_TOKEN: secret('AMA2_TOKEN', 'create an external-agent token in AMA2')
-    .refine((v) => /^ama_eat_[A-Za-z0-9_-]{8,}$/.test(v), {
-      message:
-        'AMA2_TOKEN must be an external-agent token starting with ama_eat_ (a user JWT goes in AMA2_USER_TOKEN)',
-    })
-    .optional(),
-  AMA2_USER_TOKEN: secret('AMA2_USER_TOKEN', 'it is the JWT of an AMA2 user session')
-    .refine((v) => v.split('.').length === 3, 'AMA2_USER_TOKEN must be a JWT (three dot-separated parts)')
-    .optional(),
-  AMA2_BASE_URL: httpUrl('AMA2_BASE_URL').optional(),
-  AMIGO_API_KEY: secret('AMIGO_API_KEY', 'create one with POST /v1/{workspace_id}/api-keys').optional(),
-  AMIGO_WORKSPACE_ID: z
-    .string()
-    .trim()
-    .regex(
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-      'AMIGO_WORKSPACE_ID must be a UUID; find it in the Amigo console URL or in GET /v1/auth/me (workspace_id)',
-    )
-    .optional(),
-  AMIGO_BASE_URL: httpUrl('AMIGO_BASE_URL').optional(),
-  ATTHENE_API_KEY: secret('ATTHENE_API_KEY', 'create one in Agent Studio > Settings > API keys').optional(),
-  ATTHENE_BASE_URL: httpUrl('ATTHENE_BASE_URL').optional(),
-  ATTHENE_EXECUTE_TIMEOUT_SECONDS: positiveInt('ATTHENE_EXECUTE_TIMEOUT_SECONDS', 3600).default(300),
+const ServerEnvSchema = z.object({
   MCP_HTTP_TOKEN: z
     .string()
     .min(16, 'MCP_HTTP_TOKEN must be at least 16 characters; generate one with `openssl rand -hex 32`')
@@ -263,45 +257,6 @@ const EnvSchema = z.object({
     .default('info'),
 });
 
-const FlagsSchema = z.object({
-  http: z.boolean().default(false),
-  stateless: z.boolean().default(false),
-  host: z.string().min(1, '--host must not be empty').default('127.0.0.1'),
-  port: z.coerce
-    .number({ error: '--port must be a number from 0 to 65535' })
-    .int('--port must be a whole number')
-    .min(0, '--port must be a number from 0 to 65535')
-    .max(65535, '--port must be a number from 0 to 65535')
-    .default(3333),
-  sandbox: z.boolean().default(false),
-  'sandbox-faults': z.string().optional(),
-  toolsets: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const names = value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const bad = names.filter((n) => !(PLATFORMS as readonly string[]).includes(n));
-      if (bad.length > 0 || names.length === 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `--toolsets takes a comma-separated list of ${PLATFORMS.join(', ')}; got "${value}"`,
-        });
-        return z.NEVER;
-      }
-      return [...new Set(names)] as Platform[];
-    }),
-  'read-only': z.boolean().default(false),
-  'log-level': z
-    .enum(LOG_LEVELS, { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` })
-    .optional(),
-  help: z.boolean().default(false),
-  version: z.boolean().default(false),
-});
-
 export type CliAction = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
 
 function firstIssue(error: z.ZodError): string {
@@ -315,85 +270,101 @@ function splitList(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/**
- * Turns argv and the environment into a validated Config. Throws ConfigError with a message that
- * names the variable or flag and says how to fix it.
- */
-export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
+function parseFlags(argv: string[]) {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        http: { type: 'boolean' },
-        stateless: { type: 'boolean' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        sandbox: { type: 'boolean' },
-        'sandbox-faults': { type: 'string' },
-        toolsets: { type: 'string' },
-        'read-only': { type: 'boolean' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    const options = Object.fromEntries(
+      Object.entries(FLAGS).map(([name, flag]) => [
+        name,
+        { type: flag.type, ...('short' in flag ? { short: flag.short } : {}) },
+      ]),
+    );
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: false, options });
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}. Run with --help to see every option.`);
   }
   const flags = FlagsSchema.safeParse(parsed.values);
   if (!flags.success) throw new ConfigError(firstIssue(flags.error));
-  if (flags.data.help) return { kind: 'help' };
-  if (flags.data.version) return { kind: 'version' };
+  return flags.data;
+}
 
-  // Empty variables are treated as unset: client configs often carry "" placeholders.
-  const cleanEnv = Object.fromEntries(
-    Object.keys(EnvSchema.shape).flatMap((key) => {
+function parseToolsets(value: string | undefined, modules: readonly PlatformModule[]): string[] {
+  const known = modules.map((m) => m.name);
+  if (value === undefined) return known;
+  const names = splitList(value);
+  if (names.length === 0 || names.some((n) => !known.includes(n)))
+    throw new ConfigError(`--toolsets takes a comma-separated list of ${known.join(', ')}; got "${value}"`);
+  return [...new Set(names)];
+}
+
+/** Validates `schema` over the non-empty variables of `env` it names. Empty values count as unset. */
+function validateEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const clean = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((key) => {
       const value = env[key];
       return value === undefined || value.trim() === '' ? [] : [[key, value]];
     }),
   );
-  const envResult = EnvSchema.safeParse(cleanEnv);
-  if (!envResult.success) throw new ConfigError(firstIssue(envResult.error));
-  const e = envResult.data;
-  const f = flags.data;
+  const result = schema.safeParse(clean);
+  if (!result.success) throw new ConfigError(firstIssue(result.error));
+  return result.data;
+}
 
-  const credentials: PlatformCredentials = {};
-  if (e.AMA2_TOKEN || e.AMA2_USER_TOKEN) {
-    credentials.ama2 = {
-      baseUrl: e.AMA2_BASE_URL ?? DEFAULT_BASE_URLS.ama2,
-      ...(e.AMA2_TOKEN ? { token: e.AMA2_TOKEN } : {}),
-      ...(e.AMA2_USER_TOKEN ? { userToken: e.AMA2_USER_TOKEN } : {}),
-    };
+/** Each platform's credentials from its validated variables (a module absent from the result is unconfigured). */
+function platformCredentials(env: NodeJS.ProcessEnv, modules: readonly PlatformModule[]) {
+  const schema = z.object(Object.fromEntries(platformVars(modules).map(([name, v]) => [name, v.schema])));
+  const platformEnv = validateEnv(schema, env) as Record<string, unknown>;
+  const credentials: Record<string, unknown> = {};
+  for (const m of modules) {
+    const own = m.credentials(platformEnv);
+    if (own) credentials[m.name] = own;
   }
-  if (e.AMIGO_API_KEY || e.AMIGO_WORKSPACE_ID) {
-    if (!e.AMIGO_API_KEY)
-      throw new ConfigError('AMIGO_WORKSPACE_ID is set but AMIGO_API_KEY is not; set both.');
-    if (!e.AMIGO_WORKSPACE_ID) {
-      throw new ConfigError(
-        'AMIGO_API_KEY is set but AMIGO_WORKSPACE_ID is not; set it to your workspace UUID (Amigo console URL, or workspace_id in GET /v1/auth/me).',
-      );
-    }
-    credentials.amigo = {
-      baseUrl: e.AMIGO_BASE_URL ?? DEFAULT_BASE_URLS.amigo,
-      apiKey: e.AMIGO_API_KEY,
-      workspaceId: e.AMIGO_WORKSPACE_ID.toLowerCase(),
-    };
-  }
-  if (e.ATTHENE_API_KEY) {
-    credentials.atthene = {
-      baseUrl: e.ATTHENE_BASE_URL ?? DEFAULT_BASE_URLS.atthene,
-      apiKey: e.ATTHENE_API_KEY,
-      executeTimeoutMs: e.ATTHENE_EXECUTE_TIMEOUT_SECONDS * 1000,
-    };
-  }
+  return { platformEnv, credentials: credentials as PlatformCredentials };
+}
 
+/**
+ * Turns argv and the environment into a validated Config. Throws ConfigError with a message that
+ * names the variable or flag and says how to fix it.
+ */
+export function parseConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+): CliAction {
+  const f = parseFlags(argv);
+  if (f.help) return { kind: 'help' };
+  if (f.version) return { kind: 'version' };
+  const toolsets = parseToolsets(f.toolsets, modules);
+  const { platformEnv, credentials } = platformCredentials(env, modules);
+  const e = validateEnv(ServerEnvSchema, env);
   const sandbox = f.sandbox || f['sandbox-faults'] !== undefined;
-  if (!sandbox && Object.keys(credentials).length === 0) throw new ConfigError(NO_PLATFORM_MESSAGE);
-
+  if (!sandbox && Object.keys(credentials).length === 0) throw new ConfigError(noPlatformMessage(modules));
   const transport = f.http ? 'http' : 'stdio';
+  checkHttp(f, e, transport);
+  return {
+    kind: 'run',
+    config: {
+      transport,
+      http: httpOptions(f, e),
+      sandbox,
+      ...((f['sandbox-faults'] ?? e.SANDBOX_FAULTS)
+        ? { sandboxFaults: f['sandbox-faults'] ?? e.SANDBOX_FAULTS }
+        : {}),
+      toolsets,
+      readOnly: f['read-only'],
+      logLevel: f['log-level'] ?? e.LOG_LEVEL,
+      maxResultChars: e.MCP_MAX_RESULT_CHARS,
+      credentials,
+      platformEnv,
+    },
+  };
+}
+
+type Flags = ReturnType<typeof parseFlags>;
+type ServerEnv = z.infer<typeof ServerEnvSchema>;
+
+/** Refuses HTTP settings that would expose the server or cannot work together. */
+function checkHttp(f: Flags, e: ServerEnv, transport: 'stdio' | 'http'): void {
   const authVars = [e.MCP_AUTH_ISSUER, e.MCP_AUTH_AUDIENCE, e.MCP_AUTH_JWKS_URL];
   if (authVars.some(Boolean) && !authVars.every(Boolean)) {
     throw new ConfigError(
@@ -423,111 +394,98 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliAction {
       `OAuth mode with --host ${f.host} needs MCP_PUBLIC_URL (e.g. https://mcp.example.com): it is the resource the OAuth metadata names, never taken from a request's Host.`,
     );
   }
+}
 
-  const toolsets = f.toolsets ?? [...PLATFORMS];
+function httpOptions(f: Flags, e: ServerEnv): HttpOptions {
   return {
-    kind: 'run',
-    config: {
-      transport,
-      http: {
-        host: f.host,
-        port: f.port,
-        ...(e.MCP_HTTP_TOKEN ? { token: e.MCP_HTTP_TOKEN } : {}),
-        allowedOrigins: splitList(e.MCP_ALLOWED_ORIGINS),
-        allowedHosts: splitList(e.MCP_ALLOWED_HOSTS),
-        maxBodyBytes: e.MCP_HTTP_MAX_BODY_BYTES,
-        sessionIdleMs: e.MCP_SESSION_IDLE_SECONDS * 1000,
-        stateless: f.stateless,
-        maxSessions: e.MCP_MAX_SESSIONS,
-        sessionRatePerMinute: e.MCP_SESSION_RATE_PER_MINUTE,
-        maxWatchers: e.MCP_MAX_WATCHERS,
-        maxInFlightPerSession: e.MCP_SESSION_MAX_IN_FLIGHT,
-        eventStore: {
-          sessionBytes: e.MCP_EVENT_STORE_SESSION_BYTES,
-          totalBytes: e.MCP_EVENT_STORE_TOTAL_BYTES,
-          maxAgeMs: e.MCP_EVENT_STORE_SECONDS * 1000,
-        },
-        connections: {
-          headersTimeoutMs: e.MCP_HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
-          requestTimeoutMs: e.MCP_HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
-          maxConnections: e.MCP_HTTP_MAX_CONNECTIONS,
-          maxConnectionsPerAddress: e.MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
-        },
-        ...(e.MCP_PUBLIC_URL ? { publicUrl: e.MCP_PUBLIC_URL } : {}),
-        ...(e.MCP_AUTH_ISSUER && e.MCP_AUTH_AUDIENCE && e.MCP_AUTH_JWKS_URL
-          ? {
-              oauth: {
-                issuer: e.MCP_AUTH_ISSUER,
-                audience: e.MCP_AUTH_AUDIENCE,
-                jwksUrl: e.MCP_AUTH_JWKS_URL,
-                scopes: splitList(e.MCP_AUTH_SCOPES),
-              },
-            }
-          : {}),
-      },
-      sandbox,
-      ...((f['sandbox-faults'] ?? e.SANDBOX_FAULTS)
-        ? { sandboxFaults: f['sandbox-faults'] ?? e.SANDBOX_FAULTS }
-        : {}),
-      toolsets,
-      readOnly: f['read-only'],
-      logLevel: f['log-level'] ?? e.LOG_LEVEL,
-      maxResultChars: e.MCP_MAX_RESULT_CHARS,
-      credentials,
-      attheneExecuteTimeoutMs: e.ATTHENE_EXECUTE_TIMEOUT_SECONDS * 1000,
+    host: f.host,
+    port: f.port,
+    ...(e.MCP_HTTP_TOKEN ? { token: e.MCP_HTTP_TOKEN } : {}),
+    allowedOrigins: splitList(e.MCP_ALLOWED_ORIGINS),
+    allowedHosts: splitList(e.MCP_ALLOWED_HOSTS),
+    maxBodyBytes: e.MCP_HTTP_MAX_BODY_BYTES,
+    sessionIdleMs: e.MCP_SESSION_IDLE_SECONDS * 1000,
+    stateless: f.stateless,
+    maxSessions: e.MCP_MAX_SESSIONS,
+    sessionRatePerMinute: e.MCP_SESSION_RATE_PER_MINUTE,
+    maxWatchers: e.MCP_MAX_WATCHERS,
+    maxInFlightPerSession: e.MCP_SESSION_MAX_IN_FLIGHT,
+    eventStore: {
+      sessionBytes: e.MCP_EVENT_STORE_SESSION_BYTES,
+      totalBytes: e.MCP_EVENT_STORE_TOTAL_BYTES,
+      maxAgeMs: e.MCP_EVENT_STORE_SECONDS * 1000,
     },
+    connections: {
+      headersTimeoutMs: e.MCP_HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.MCP_HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      maxConnections: e.MCP_HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+    },
+    ...(e.MCP_PUBLIC_URL ? { publicUrl: e.MCP_PUBLIC_URL } : {}),
+    ...(e.MCP_AUTH_ISSUER && e.MCP_AUTH_AUDIENCE && e.MCP_AUTH_JWKS_URL
+      ? {
+          oauth: {
+            issuer: e.MCP_AUTH_ISSUER,
+            audience: e.MCP_AUTH_AUDIENCE,
+            jwksUrl: e.MCP_AUTH_JWKS_URL,
+            scopes: splitList(e.MCP_AUTH_SCOPES),
+          },
+        }
+      : {}),
   };
 }
 
 /** Request headers an HTTP session may bring its own platform credentials in, and their variables. */
-export const CREDENTIAL_HEADERS = {
-  'x-ama2-token': 'AMA2_TOKEN',
-  'x-ama2-user-token': 'AMA2_USER_TOKEN',
-  'x-amigo-api-key': 'AMIGO_API_KEY',
-  'x-amigo-workspace-id': 'AMIGO_WORKSPACE_ID',
-  'x-atthene-api-key': 'ATTHENE_API_KEY',
-} as const;
+export function credentialHeaders(
+  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+): Record<string, string> {
+  return Object.fromEntries(
+    platformVars(modules).flatMap(([name, v]) => (v.header ? [[v.header, name]] : [])),
+  );
+}
+export const CREDENTIAL_HEADERS = credentialHeaders();
 
 const MIN_HEADER_SECRET_CHARS = 16;
 
 /**
  * A session's own credentials from its request headers, validated like the environment (the
- * message names the header), with the server's base URLs. Undefined when it brought none.
+ * message names the header). Base URLs and settings are the server's, not the session's to choose.
+ * Undefined when it brought none.
  */
 export function credentialsFromHeaders(
   headers: Record<string, string | string[] | undefined>,
   server: PlatformCredentials,
   serverEnv: Record<string, string | undefined> = {},
+  modules: readonly PlatformModule[] = PLATFORM_MODULES,
 ): PlatformCredentials | undefined {
   const env: Record<string, string> = {};
-  for (const [header, variable] of Object.entries(CREDENTIAL_HEADERS)) {
-    const value = headers[header];
-    if (typeof value !== 'string' || value.trim() === '') continue;
+  for (const [name, v] of platformVars(modules)) {
+    const value = v.header ? headers[v.header] : undefined;
+    if (!v.header || typeof value !== 'string' || value.trim() === '') continue;
     // A short value would censor ordinary words in the session's own output; no real key is this short.
-    if (header !== 'x-amigo-workspace-id' && value.trim().length < MIN_HEADER_SECRET_CHARS) {
+    if (!v.notSecret && value.trim().length < MIN_HEADER_SECRET_CHARS) {
       throw new ConfigError(
-        `header ${header} is too short to be a key (at least ${MIN_HEADER_SECRET_CHARS} characters); paste the whole key`,
+        `header ${v.header} is too short to be a key (at least ${MIN_HEADER_SECRET_CHARS} characters); paste the whole key`,
       );
     }
-    env[variable] = value;
+    env[name] = value;
   }
   if (Object.keys(env).length === 0) return undefined;
-  for (const platform of PLATFORMS) {
-    // The server's base URL, also for a platform it has no key of its own for.
-    const name = `${platform.toUpperCase()}_BASE_URL`;
-    const base = server[platform]?.baseUrl ?? serverEnv[name];
-    if (base) env[name] = base;
+  for (const m of modules) {
+    for (const [name, v] of Object.entries(m.env)) {
+      const value = serverEnv[name];
+      if (!v.header && value) env[name] = value;
+    }
+    // The server's base URL (the sandbox's, with --sandbox), also for a platform it has no key for.
+    const base = (server as Record<string, { baseUrl: string } | undefined>)[m.name]?.baseUrl;
+    if (base) env[m.hints.baseUrlVar] = base;
   }
-  // The server's own settings, not the session's to choose.
-  const timeout = serverEnv.ATTHENE_EXECUTE_TIMEOUT_SECONDS;
-  if (timeout) env.ATTHENE_EXECUTE_TIMEOUT_SECONDS = timeout;
   try {
-    const action = parseConfig([], env);
-    if (action.kind !== 'run') return undefined;
-    return action.config.credentials;
+    const action = parseConfig([], env, modules);
+    return action.kind === 'run' ? action.config.credentials : undefined;
   } catch (error) {
     let message = (error as Error).message;
-    for (const [header, variable] of Object.entries(CREDENTIAL_HEADERS))
+    for (const [header, variable] of Object.entries(credentialHeaders(modules)))
       message = message.replaceAll(variable, `header ${header}`);
     throw new ConfigError(message);
   }

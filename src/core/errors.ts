@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { scrubSecrets } from './log.js';
 
-export type PlatformName = 'ama2' | 'amigo' | 'atthene';
+/** The platform module's name. */
+export type PlatformName = string;
 
 export type ErrorKind =
   | 'auth'

@@ -1,27 +1,21 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { PLATFORM_MODULES, PLATFORMS, type PlatformCredentials } from '../platforms/index.js';
 import { createServer } from '../server.js';
 import { createClients } from './clients.js';
-import { PLATFORMS, type Platform } from './config.js';
 import { createLogger } from './log.js';
 
 // docs/tools.md is generated from what tools/list serves (the JSON Schema a model sees), so the
 // reference cannot drift from the server. `npm run docs` writes it; a test fails when it is stale.
 
-// Credentials that are never contacted: listing tools makes no request.
-export const OFFLINE_CREDENTIALS = {
-  ama2: { baseUrl: 'http://127.0.0.1:9', token: 'ama_eat_offline0000', userToken: 'a.b.c' },
-  amigo: {
-    baseUrl: 'http://127.0.0.1:9',
-    apiKey: 'offline-key',
-    workspaceId: '00000000-0000-4000-8000-000000000000',
-  },
-  atthene: { baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: 'offline-key' },
-};
+/** Credentials that are never contacted, for every platform: listing tools makes no request. */
+export const OFFLINE_CREDENTIALS = Object.fromEntries(
+  PLATFORM_MODULES.map((m) => [m.name, m.offlineCredentials]),
+) as PlatformCredentials;
 
 /** The tools/list answer for the given toolsets, as a client receives it. */
-export async function listTools(toolsets: readonly Platform[]): Promise<Tool[]> {
+export async function listTools(toolsets: readonly string[]): Promise<Tool[]> {
   const clients = createClients(OFFLINE_CREDENTIALS);
   const server = createServer({
     clients,

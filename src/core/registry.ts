@@ -1,14 +1,15 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { type Clients, secretsOfClients } from './clients.js';
-import type { Platform } from './config.js';
+import { type Clients, secretsOfClients } from './client-secrets.js';
 import { PlatformError } from './errors.js';
 import { ToolInputError } from './input-error.js';
 import { type Logger, scrubSecrets, scrubValue } from './log.js';
+import type { PlatformModule } from './platform.js';
 import type { RecentResources } from './resources/recent.js';
 import { renderFenced } from './untrusted.js';
 
-export type ToolPlatform = Platform | 'core';
+/** A platform module's name, or `core` for tools of no platform. */
+export type ToolPlatform = string;
 
 /** Every tool states all four hints; `never read-only and destructive at once` is checked by a test. */
 export interface ToolAnnotations {
@@ -22,6 +23,8 @@ export interface ToolContext<C = unknown> {
   /** This tool's platform client (undefined for core tools); the registry offers a tool only when it exists. */
   client: C;
   clients: Clients;
+  /** The platform modules this server was made with (status probes, error hints). */
+  platforms: readonly PlatformModule[];
   log: Logger;
   /** Aborted when the client cancels the call or the session ends. */
   signal: AbortSignal;
@@ -51,7 +54,7 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
   output: O;
   annotations: ToolAnnotations;
   /** Extra availability beyond the platform being configured (e.g. a user token). */
-  available?(clients: Clients): boolean;
+  available?(client: C): boolean;
   /** The sentence a 404 result ends with: which tool lists valid ids. */
   notFoundHint?: string;
   /**
@@ -81,7 +84,7 @@ export function defineTool<I extends Shape, O extends Shape, C = undefined>(
 }
 
 export interface ToolSelection {
-  toolsets: readonly Platform[];
+  toolsets: readonly string[];
   readOnly: boolean;
   clients: Clients;
 }
@@ -92,26 +95,21 @@ export function selectTools(tools: readonly ToolDefinition[], selection: ToolSel
     .filter((tool) => tool.platform === 'core' || selection.toolsets.includes(tool.platform))
     .filter((tool) => tool.platform === 'core' || selection.clients[tool.platform] !== undefined)
     .filter((tool) => !selection.readOnly || tool.annotations.readOnlyHint)
-    .filter((tool) => tool.available?.(selection.clients) ?? true)
+    .filter((tool) => tool.available?.(selection.clients[tool.platform]) ?? true)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const CREDENTIAL_VARS: Record<Platform, string> = {
-  ama2: 'AMA2_TOKEN (or AMA2_USER_TOKEN)',
-  amigo: 'AMIGO_API_KEY (keys expire) and AMIGO_WORKSPACE_ID',
-  atthene: 'ATTHENE_API_KEY (keys expire; create a new one in Agent Studio settings)',
-};
-const BASE_URL_VARS: Record<Platform, string> = {
-  ama2: 'AMA2_BASE_URL',
-  amigo: 'AMIGO_BASE_URL',
-  atthene: 'ATTHENE_BASE_URL',
-};
+/** What a platform's errors tell the user to check (PlatformModule.hints). */
+export interface PlatformHints {
+  auth: string;
+  baseUrlVar: string;
+}
 
 /** One sentence on what to do next, by error kind. */
-export function hintFor(error: PlatformError, notFoundHint?: string): string {
+export function hintFor(error: PlatformError, notFoundHint?: string, hints?: PlatformHints): string {
   switch (error.kind) {
     case 'auth':
-      return `The platform rejected the credentials: check ${CREDENTIAL_VARS[error.platform]}.`;
+      return `The platform rejected the credentials: check ${hints?.auth ?? 'its credentials'}.`;
     case 'permission':
       return 'The credentials are valid but not allowed to do this (plan, role or capability); use an account or token that has the permission.';
     case 'not_found':
@@ -130,7 +128,7 @@ export function hintFor(error: PlatformError, notFoundHint?: string): string {
     case 'server':
       return 'The platform failed on its side; retry in a few seconds, and run platforms_status if it persists.';
     case 'network':
-      return `Could not reach the platform: check ${BASE_URL_VARS[error.platform]} and the network, or run platforms_status.`;
+      return `Could not reach the platform: check ${hints?.baseUrlVar ?? 'its base URL'} and the network, or run platforms_status.`;
     case 'timeout':
       return 'The platform did not answer in time; retry, or ask for less (a smaller limit).';
     case 'cancelled':
@@ -138,12 +136,12 @@ export function hintFor(error: PlatformError, notFoundHint?: string): string {
   }
 }
 
-export function errorText(error: PlatformError, notFoundHint?: string): string {
+export function errorText(error: PlatformError, notFoundHint?: string, hints?: PlatformHints): string {
   const status = error.status === undefined ? error.kind : `${error.status} ${error.kind}`;
   const code = error.code ? ` [${error.code}]` : '';
   const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
   return scrubSecrets(
-    `${error.platform} error ${status}${code}: ${error.message}${requestId}. ${hintFor(error, notFoundHint)}`,
+    `${error.platform} error ${status}${code}: ${error.message}${requestId}. ${hintFor(error, notFoundHint, hints)}`,
   );
 }
 
@@ -258,7 +256,9 @@ export async function runTool(
         },
         'tool call failed at the platform',
       );
-      return errorResult(errorText(error, tool.notFoundHint));
+      return errorResult(
+        errorText(error, tool.notFoundHint, ctx.platforms.find((p) => p.name === error.platform)?.hints),
+      );
     }
     if (ctx.signal.aborted) return errorResult('The call was cancelled before it finished.');
     if (error instanceof ToolInputError) {

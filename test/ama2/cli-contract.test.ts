@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AMA2_SANDBOX_TOKEN } from '../../src/core/emulator/credentials.js';
+import { AMA2_SANDBOX_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { type CliProcess, INITIALIZE_PARAMS, spawnCli, startHttpCli } from '../helpers/cli.js';

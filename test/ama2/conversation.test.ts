@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallToolResult, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/core/emulator/credentials.js';
+import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, resultText, sandboxCredentials, type TestConnection } from '../helpers/mcp.js';

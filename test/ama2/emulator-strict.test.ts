@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AMA2_SANDBOX_LIMITED_TOKEN, AMA2_SANDBOX_TOKEN } from '../../src/core/emulator/credentials.js';
+import {
+  AMA2_SANDBOX_LIMITED_TOKEN,
+  AMA2_SANDBOX_TOKEN,
+} from '../../src/platforms/ama2/emulator/credentials.js';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, sandboxCredentials } from '../helpers/mcp.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AMA2_SANDBOX_TOKEN } from '../../src/core/emulator/credentials.js';
 import { Ama2Client, EVENT_LOOP_REQUESTS_PER_MINUTE } from '../../src/platforms/ama2/client.js';
+import { AMA2_SANDBOX_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
 import { type Ama2Stub, startClosingStub } from './stub.js';
 
 // The event loop's request budget holds whatever the server does and whatever the jitter draws

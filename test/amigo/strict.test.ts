@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMIGO_SANDBOX_API_KEY } from '../../src/core/emulator/credentials.js';
 import type { Emulator } from '../../src/core/emulator/emulator.js';
+import { AMIGO_SANDBOX_API_KEY } from '../../src/platforms/amigo/emulator/credentials.js';
 import { createAmigoEmulator } from '../../src/platforms/amigo/emulator/index.js';
 import { pythonJsonError } from '../../src/platforms/amigo/emulator/json-error.js';
 import { check } from '../../src/platforms/amigo/emulator/validate.js';

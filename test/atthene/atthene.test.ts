@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATTHENE_EXPIRED_KEY } from '../../src/core/emulator/credentials.js';
+import { ATTHENE_EXPIRED_KEY } from '../../src/platforms/atthene/emulator/credentials.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, resultText, sandboxCredentials, type TestConnection } from '../helpers/mcp.js';
 

@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/core/emulator/credentials.js';
+import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { type CliProcess, INITIALIZE_PARAMS, startHttpCli } from '../helpers/cli.js';

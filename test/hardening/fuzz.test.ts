@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ALL_TOOLS } from '../../src/core/tools/index.js';
+import { ALL_TOOLS } from '../../src/platforms/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, resultText, sandboxCredentials, type TestConnection } from '../helpers/mcp.js';
 

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AMA2_SANDBOX_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
 import {
-  AMA2_SANDBOX_TOKEN,
   AMIGO_SANDBOX_API_KEY,
   AMIGO_SANDBOX_WORKSPACE_ID,
+} from '../../src/platforms/amigo/emulator/credentials.js';
+import {
   ATTHENE_EXPIRED_KEY,
   ATTHENE_SANDBOX_API_KEY,
-} from '../../src/core/emulator/credentials.js';
+} from '../../src/platforms/atthene/emulator/credentials.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 
 // The foundation every platform emulator shares: health, auth failures and their shapes, 404s,

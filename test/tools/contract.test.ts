@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OFFLINE_CREDENTIALS } from '../../src/core/reference.js';
 import type { ToolDefinition } from '../../src/core/registry.js';
-import { ALL_TOOLS } from '../../src/core/tools/index.js';
+import { ALL_TOOLS } from '../../src/platforms/index.js';
 import { connectTestClient } from '../helpers/mcp.js';
 
 // The whole tool contract, walked over the registry (STYLE.md rules 4-6).

@@ -6,6 +6,7 @@ import { ToolInputError } from '../../src/core/input-error.js';
 import { pageOutput } from '../../src/core/params.js';
 import { type CallContext, defineTool, errorText, runTool, shapeResult } from '../../src/core/registry.js';
 import { UNTRUSTED_OPEN } from '../../src/core/untrusted.js';
+import { PLATFORM_MODULES } from '../../src/platforms/index.js';
 import { connectTestClient, resultText } from '../helpers/mcp.js';
 
 const items = Array.from({ length: 50 }, (_, i) => ({ id: `item-${i}`, text: 'x'.repeat(90), gone: null }));
@@ -38,6 +39,7 @@ const listTool = defineTool({
 function ctx(maxResultChars = 20_000): CallContext {
   return {
     clients: {},
+    platforms: PLATFORM_MODULES,
     log: { debug() {}, info() {}, warn() {}, error() {} } as unknown as CallContext['log'],
     signal: new AbortController().signal,
     progress: async () => {},

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ALL_TOOLS } from '../../src/core/tools/index.js';
 import {
   fenceUntrusted,
   inlineSafe,
@@ -9,6 +8,7 @@ import {
   UNTRUSTED_CLOSE,
   UNTRUSTED_OPEN,
 } from '../../src/core/untrusted.js';
+import { ALL_TOOLS } from '../../src/platforms/index.js';
 
 // Every string a tool returns is either fenced (its key is in the tool's `untrusted` list) or
 // allow-listed here as not written by a platform's user, agent or admin. A new output field that
@@ -77,6 +77,7 @@ const SERVER_AUTHORED: Record<string, string> = {
 
 /** Per tool: a key that is server-authored there though it is platform-written elsewhere. */
 const TOOL_AUTHORED: Record<string, Record<string, string>> = {
+  platforms_status: { platform: "a platform module's name, from this server's own list" },
   amigo_list_functions: { name: 'function identifier that amigo_invoke_function takes back' },
   amigo_get_analytics: { dashboard: 'KPI figures and deltas the platform computes (apis/amigo.md §6)' },
   amigo_get_workspace_overview: {

@@ -1,6 +1,5 @@
 import type { ReadResourceResult, Resource } from '@modelcontextprotocol/sdk/types.js';
-import type { Clients } from '../clients.js';
-import type { Platform } from '../config.js';
+import type { Clients } from '../client-secrets.js';
 import type { Logger } from '../log.js';
 import type { RecentResources } from './recent.js';
 
@@ -32,7 +31,8 @@ export interface ResourceDefinition<C = never> {
   title: string;
   /** Every resource and template has a description (the conformance suite checks it). */
   description: string;
-  platform: Platform;
+  /** The module this resource belongs to (its `name`). */
+  platform: string;
   /** RFC 6570 template, e.g. `ama2://threads/{thread_id}`, or a fixed URI for a static resource. */
   uriTemplate: string;
   mimeType: string;

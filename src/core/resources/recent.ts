@@ -1,9 +1,7 @@
-import type { Platform } from '../config.js';
-
 export interface RecentResource {
   uri: string;
   name: string;
-  platform: Platform;
+  platform: string;
   title?: string;
   description?: string;
   mimeType?: string;

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClientOptions } from '../../core/clients.js';
-import type { Ama2Credentials } from '../../core/config.js';
 import { PlatformError } from '../../core/errors.js';
 import { HttpClient, path, type RequestOptions } from '../../core/http-client.js';
+import type { ClientOptions } from '../../core/platform.js';
 import { readSse } from '../../core/sse.js';
+import type { Ama2Credentials } from './credentials.js';
 
 export interface Ama2Health {
   status: string;

@@ -1,6 +1,6 @@
-import type { ClientOptions } from '../../core/clients.js';
-import type { AmigoCredentials } from '../../core/config.js';
 import { HttpClient, path, type QueryValue, type StreamResponse } from '../../core/http-client.js';
+import type { ClientOptions } from '../../core/platform.js';
+import type { AmigoCredentials } from './credentials.js';
 
 // Amigo Platform API (apis/amigo.md; shapes from src/platforms/amigo/openapi.subset.json, the
 // operations' own OpenAPI document). One method per operation; no formatting here.

@@ -1,7 +1,7 @@
-import type { ClientOptions } from '../../core/clients.js';
-import type { AttheneCredentials } from '../../core/config.js';
 import { PlatformError } from '../../core/errors.js';
 import { HttpClient, path } from '../../core/http-client.js';
+import type { ClientOptions } from '../../core/platform.js';
+import type { AttheneCredentials } from './credentials.js';
 
 export type AttheneConfig = Record<string, unknown>;
 

@@ -1,11 +1,7 @@
-import {
-  AMA2_SANDBOX_LIMITED_TOKEN,
-  AMA2_SANDBOX_TOKEN,
-  AMA2_SANDBOX_USER_TOKEN,
-} from '../../../core/emulator/credentials.js';
 import { createEmulator, type Emulator } from '../../../core/emulator/emulator.js';
 import type { FaultOptions } from '../../../core/emulator/faults.js';
 import type { Logger } from '../../../core/log.js';
+import { AMA2_SANDBOX_LIMITED_TOKEN, AMA2_SANDBOX_TOKEN, AMA2_SANDBOX_USER_TOKEN } from './credentials.js';
 import { registerAma2Routes } from './routes.js';
 import { Ama2World } from './state.js';
 import { AMA2_SHAPES, checkQuery } from './validate.js';

@@ -11,7 +11,7 @@ export default defineAma2Tool({
   description:
     'Lists the threads of the AMA2 user whose token is configured (AMA2_USER_TOKEN), newest activity first as the platform orders them, with participants and a preview of the last message. Use a thread_id with ama2_poll_events or ama2_send_message.',
   platform: 'ama2',
-  available: (clients) => clients.ama2?.hasUserToken === true,
+  available: (client) => client.hasUserToken,
   input: {
     limit: limitParam(100),
     cursor: cursorParam(NAME),

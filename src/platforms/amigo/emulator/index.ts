@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } from '../../../core/emulator/credentials.js';
 import {
   createEmulator,
   type Emulator,
@@ -9,6 +8,7 @@ import {
 } from '../../../core/emulator/emulator.js';
 import type { FaultOptions } from '../../../core/emulator/faults.js';
 import type { Logger } from '../../../core/log.js';
+import { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } from './credentials.js';
 import {
   amigoOperation,
   extraForbidden,

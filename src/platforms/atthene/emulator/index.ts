@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ATTHENE_EXPIRED_KEY, ATTHENE_SANDBOX_API_KEY } from '../../../core/emulator/credentials.js';
 import {
   createEmulator,
   type Emulator,
@@ -9,6 +8,7 @@ import {
 import type { FaultOptions } from '../../../core/emulator/faults.js';
 import type { Logger } from '../../../core/log.js';
 import { parseYaml } from '../../../core/yaml.js';
+import { ATTHENE_EXPIRED_KEY, ATTHENE_SANDBOX_API_KEY } from './credentials.js';
 import {
   agentBody,
   check,

@@ -1,0 +1,101 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import type { Emulator } from './emulator/emulator.js';
+import type { FaultOptions } from './emulator/faults.js';
+import type { HttpClientOptions } from './http-client.js';
+import type { Logger } from './log.js';
+import type { ToolDefinition } from './registry.js';
+import type { ResourceContext, ResourceDefinition } from './resources/define.js';
+
+// A platform is one folder under src/platforms/ whose index.ts exports a PlatformModule; the
+// shared layers (config, clients, registry, status, HTTP, sandbox) iterate over the modules listed
+// in src/platforms/index.ts and never name a platform (docs/ARCHITECTURE.md).
+
+/** What every platform client takes besides its credentials: timeouts, retry policy, logger, dispatcher. */
+export type ClientOptions = Omit<HttpClientOptions, 'platform' | 'baseUrl' | 'headers'>;
+
+/** What the shared layers need of any platform client. */
+export interface PlatformClient {
+  readonly credentials: { readonly baseUrl: string };
+  close(): Promise<void>;
+}
+
+/** The outcome of a cheap authenticated request (platforms_status, /readyz). */
+export interface Probe {
+  reachable: boolean;
+  authenticated: boolean;
+  detail?: string;
+}
+
+/** A variable of the environment a platform reads; `header` names its per-session HTTP header. */
+export interface EnvVar {
+  describe: string;
+  schema: z.ZodType;
+  /** The request header an HTTP session may bring this credential in (lower case). */
+  header?: string;
+  /** An id rather than a secret (not scrubbed, no minimum length as a header). */
+  notSecret?: boolean;
+}
+
+/** One platform's sandbox: an emulator on loopback and the credentials that reach it. */
+export interface SandboxPart<Creds, World = unknown> {
+  credentials: Creds;
+  emulator: Emulator;
+  world: World;
+  close(): Promise<void>;
+}
+
+export interface SandboxStartOptions {
+  faults?: FaultOptions;
+  logger?: Logger;
+}
+
+/** A prompt message from the user's side. */
+export const promptText = (body: string): GetPromptResult['messages'][number] => ({
+  role: 'user',
+  content: { type: 'text', text: body },
+});
+
+/** Registers a platform's prompts; `context()` gives a resource context with its client. */
+export type PromptRegistrar = (
+  server: McpServer,
+  context: () => ResourceContext,
+  recentIds: (prefix: string, value: string) => string[],
+) => void;
+
+/**
+ * Everything the server knows of one platform. Methods (not function properties) so a module
+ * with concrete client and credential types is a PlatformModule of the general ones.
+ */
+export interface PlatformModule<
+  Client extends PlatformClient = PlatformClient,
+  Creds extends { baseUrl: string } = { baseUrl: string },
+> {
+  /** Tool prefix, toolset name, resource scheme, and the key of its credentials and client. */
+  readonly name: string;
+  readonly title: string;
+  /** What its tools drive, for the server instructions (e.g. "AMA2 threads"). */
+  readonly summary: string;
+  /** Every variable it reads (credentials, base URL, settings), with help text and schema. */
+  readonly env: Readonly<Record<string, EnvVar>>;
+  /** One line for the "no platform is configured" message: which variables to set. */
+  readonly setup: string;
+  /** Credentials from validated variables; undefined when none are set; throws ConfigError. */
+  credentials(env: Readonly<Record<string, unknown>>): Creds | undefined;
+  /** The secret values among the credentials (keys, tokens; not ids or URLs). */
+  secrets(credentials: Creds): string[];
+  createClient(credentials: Creds, options: ClientOptions): Client;
+  probe(client: Client, signal: AbortSignal): Promise<Probe>;
+  /** The sentence an auth error ends with (which variable to check), and the base URL variable. */
+  readonly hints: { readonly auth: string; readonly baseUrlVar: string };
+  readonly tools: readonly ToolDefinition[];
+  readonly resources: readonly ResourceDefinition[];
+  readonly prompts?: PromptRegistrar;
+  /** Applies the server's settings (e.g. a timeout variable) to credentials that did not come from the environment. */
+  withSettings?(credentials: Creds, env: Readonly<Record<string, unknown>>): Creds;
+  /** Starts its emulator on 127.0.0.1 (loaded lazily: not on the start-up path). */
+  startSandbox(options: SandboxStartOptions & Record<string, unknown>): Promise<SandboxPart<Creds>>;
+  /** Credentials that are never contacted: for listing tools offline (docs, bench). */
+  readonly offlineCredentials: Creds;
+}

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import { httpUrl, secret } from '../../core/env.js';
+import type { EnvVar } from '../../core/platform.js';
+
+export const DEFAULT_BASE_URL = 'https://api.ama2.me';
+
+export interface Ama2Credentials {
+  baseUrl: string;
+  /** External-agent token (`ama_eat_...`); absent when only a user JWT is configured. */
+  token?: string;
+  /** Optional user JWT; unlocks thread listing. */
+  userToken?: string;
+}
+
+export const ENV = {
+  AMA2_TOKEN: {
+    describe:
+      'AMA2 external-agent token (starts with ama_eat_); create one in AMA2 under Agents > External agent tokens',
+    header: 'x-ama2-token',
+    schema: secret('AMA2_TOKEN', 'create an external-agent token in AMA2')
+      .refine((v) => /^ama_eat_[A-Za-z0-9_-]{8,}$/.test(v), {
+        message:
+          'AMA2_TOKEN must be an external-agent token starting with ama_eat_ (a user JWT goes in AMA2_USER_TOKEN)',
+      })
+      .optional(),
+  },
+  AMA2_USER_TOKEN: {
+    describe: 'optional AMA2 user JWT; unlocks ama2_list_threads',
+    header: 'x-ama2-user-token',
+    schema: secret('AMA2_USER_TOKEN', 'it is the JWT of an AMA2 user session')
+      .refine((v) => v.split('.').length === 3, 'AMA2_USER_TOKEN must be a JWT (three dot-separated parts)')
+      .optional(),
+  },
+  AMA2_BASE_URL: {
+    describe: `AMA2 API origin (default ${DEFAULT_BASE_URL}; a trailing /api/v1 is accepted)`,
+    schema: httpUrl('AMA2_BASE_URL').optional(),
+  },
+} satisfies Record<string, EnvVar>;
+
+type Env = { [K in keyof typeof ENV]?: z.infer<(typeof ENV)[K]['schema']> };
+
+export function credentialsFrom(env: Readonly<Record<string, unknown>>): Ama2Credentials | undefined {
+  const e = env as Env;
+  if (!e.AMA2_TOKEN && !e.AMA2_USER_TOKEN) return undefined;
+  return {
+    baseUrl: e.AMA2_BASE_URL ?? DEFAULT_BASE_URL,
+    ...(e.AMA2_TOKEN ? { token: e.AMA2_TOKEN } : {}),
+    ...(e.AMA2_USER_TOKEN ? { userToken: e.AMA2_USER_TOKEN } : {}),
+  };
+}

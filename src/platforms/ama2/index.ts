@@ -1,0 +1,56 @@
+import { PlatformError } from '../../core/errors.js';
+import type { PlatformModule } from '../../core/platform.js';
+import { Ama2Client } from './client.js';
+import { type Ama2Credentials, credentialsFrom, ENV } from './credentials.js';
+import { registerPrompts } from './prompts.js';
+import ama2Thread from './resources.js';
+import { TOOLS } from './tools/index.js';
+
+// No thread has the nil UUID: a 404 for it proves the token was accepted (401 would say otherwise),
+// since an external-agent token has no cheap authenticated read of its own (apis/ama2.md §0.4).
+const NIL_THREAD = '00000000-0000-0000-0000-000000000000';
+
+/** AMA2, the Thread Runtime API (apis/ama2.md). */
+export const ama2 = {
+  name: 'ama2' as const,
+  title: 'AMA2',
+  summary: 'AMA2 threads',
+  env: ENV,
+  setup: 'AMA2_TOKEN (and optionally AMA2_USER_TOKEN)',
+  credentials: credentialsFrom,
+  secrets: (c) => [c.token, c.userToken].filter((v): v is string => Boolean(v)),
+  createClient: (credentials, options) => new Ama2Client(credentials, options),
+  async probe(client, signal) {
+    await client.health(signal);
+    try {
+      await client.pollEvents(NIL_THREAD, { limit: 1 }, signal);
+    } catch (error) {
+      if (!(error instanceof PlatformError && error.kind === 'not_found')) throw error;
+    }
+    return { reachable: true, authenticated: true };
+  },
+  hints: { auth: 'AMA2_TOKEN (or AMA2_USER_TOKEN)', baseUrlVar: 'AMA2_BASE_URL' },
+  tools: TOOLS,
+  resources: [ama2Thread],
+  prompts: registerPrompts,
+  async startSandbox(options) {
+    const { createAma2Emulator } = await import('./emulator/index.js');
+    const { AMA2_SANDBOX_TOKEN, AMA2_SANDBOX_USER_TOKEN } = await import('./emulator/credentials.js');
+    const { emulator, world } = createAma2Emulator({
+      ...options,
+      ...(typeof options.ama2ReplyDelayMs === 'number' ? { replyDelayMs: options.ama2ReplyDelayMs } : {}),
+      ...(typeof options.ama2RateLimits === 'boolean' ? { rateLimits: options.ama2RateLimits } : {}),
+    });
+    const baseUrl = await emulator.listen();
+    return {
+      credentials: { baseUrl, token: AMA2_SANDBOX_TOKEN, userToken: AMA2_SANDBOX_USER_TOKEN },
+      emulator,
+      world,
+      async close() {
+        world.close();
+        await emulator.close();
+      },
+    };
+  },
+  offlineCredentials: { baseUrl: 'http://127.0.0.1:9', token: 'ama_eat_offline0000', userToken: 'a.b.c' },
+} satisfies PlatformModule<Ama2Client, Ama2Credentials>;

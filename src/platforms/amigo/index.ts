@@ -1,0 +1,48 @@
+import type { PlatformModule } from '../../core/platform.js';
+import { AmigoClient } from './client.js';
+import { type AmigoCredentials, credentialsFrom, ENV } from './credentials.js';
+import { registerPrompts } from './prompts.js';
+import { AMIGO_RESOURCES } from './resources.js';
+import { TOOLS } from './tools/index.js';
+
+/** The Amigo Platform API, workspace-scoped (apis/amigo.md). */
+export const amigo = {
+  name: 'amigo' as const,
+  title: 'Amigo',
+  summary: 'Amigo Platform workspace',
+  env: ENV,
+  setup: 'AMIGO_API_KEY and AMIGO_WORKSPACE_ID',
+  credentials: credentialsFrom,
+  secrets: (c) => [c.apiKey],
+  createClient: (credentials, options) => new AmigoClient(credentials, options),
+  async probe(client, signal) {
+    const me = await client.getAuthInfo(signal);
+    if (me.workspace_id.toLowerCase() === client.workspaceId) return { reachable: true, authenticated: true };
+    return {
+      reachable: true,
+      authenticated: true,
+      detail: `the key belongs to workspace ${me.workspace_id}, but AMIGO_WORKSPACE_ID is ${client.workspaceId}`,
+    };
+  },
+  hints: { auth: 'AMIGO_API_KEY (keys expire) and AMIGO_WORKSPACE_ID', baseUrlVar: 'AMIGO_BASE_URL' },
+  tools: TOOLS,
+  resources: AMIGO_RESOURCES,
+  prompts: registerPrompts,
+  async startSandbox(options) {
+    const { createAmigoEmulator } = await import('./emulator/index.js');
+    const { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } = await import('./emulator/credentials.js');
+    const { emulator, world } = createAmigoEmulator(options);
+    const baseUrl = await emulator.listen();
+    return {
+      credentials: { baseUrl, apiKey: AMIGO_SANDBOX_API_KEY, workspaceId: AMIGO_SANDBOX_WORKSPACE_ID },
+      emulator,
+      world,
+      close: () => emulator.close(),
+    };
+  },
+  offlineCredentials: {
+    baseUrl: 'http://127.0.0.1:9',
+    apiKey: 'offline-key',
+    workspaceId: '00000000-0000-4000-8000-000000000000',
+  },
+} satisfies PlatformModule<AmigoClient, AmigoCredentials>;

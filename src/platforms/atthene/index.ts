@@ -1,0 +1,53 @@
+import type { PlatformModule } from '../../core/platform.js';
+import { AttheneClient } from './client.js';
+import { type AttheneCredentials, credentialsFrom, ENV, executeTimeoutMs } from './credentials.js';
+import { registerPrompts } from './prompts.js';
+import attheneSession from './resources.js';
+import { TOOLS } from './tools/index.js';
+
+/** Atthene AMAS, the Agent Studio API (apis/atthene.md). */
+export const atthene = {
+  name: 'atthene' as const,
+  title: 'Atthene',
+  summary: 'Atthene AMAS agents and sessions',
+  env: ENV,
+  setup: 'ATTHENE_API_KEY',
+  credentials: credentialsFrom,
+  withSettings: (credentials, env) => ({ ...credentials, executeTimeoutMs: executeTimeoutMs(env) }),
+  secrets: (c) => [c.apiKey],
+  createClient: (credentials, options) =>
+    new AttheneClient(credentials, {
+      ...options,
+      ...(credentials.executeTimeoutMs ? { executeTimeoutMs: credentials.executeTimeoutMs } : {}),
+    }),
+  async probe(client, signal) {
+    await client.listAgents(signal);
+    return { reachable: true, authenticated: true };
+  },
+  hints: {
+    auth: 'ATTHENE_API_KEY (keys expire; create a new one in Agent Studio settings)',
+    baseUrlVar: 'ATTHENE_BASE_URL',
+  },
+  tools: TOOLS,
+  resources: [attheneSession],
+  prompts: registerPrompts,
+  async startSandbox(options) {
+    const { createAttheneEmulator } = await import('./emulator/index.js');
+    const { ATTHENE_SANDBOX_API_KEY } = await import('./emulator/credentials.js');
+    const { emulator, world } = createAttheneEmulator({
+      ...options,
+      ...(typeof options.attheneExecuteDelayMs === 'number'
+        ? { executeDelayMs: options.attheneExecuteDelayMs }
+        : {}),
+    });
+    const origin = await emulator.listen();
+    return {
+      // The platform's base includes /api/v1 (apis/atthene.md §1).
+      credentials: { baseUrl: `${origin}/api/v1`, apiKey: ATTHENE_SANDBOX_API_KEY },
+      emulator,
+      world,
+      close: () => emulator.close(),
+    };
+  },
+  offlineCredentials: { baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: 'offline-key' },
+} satisfies PlatformModule<AttheneClient, AttheneCredentials>;
