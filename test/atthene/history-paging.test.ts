@@ -96,3 +96,27 @@ describe('history paging reads every message exactly once, whatever paging the p
     expect(historyRequests()).toBeLessThanOrEqual(2 * Math.ceil(COUNT / PAGE_SIZE));
   });
 });
+
+describe('a history the client cannot read whole is an error, never a short history', () => {
+  it('page-number pages deeper than one read follows: the call past them names the offset', async () => {
+    serve('page-number');
+    sandbox.worlds.atthene.historyMaxPage = 2; // 20 pages of 2 reach offset 40 of 130
+    let cursor: string | undefined;
+    const seen: string[] = [];
+    let failure = '';
+    for (let calls = 0; calls < 20 && !failure; calls++) {
+      const result = await cli.call('atthene_get_messages', {
+        session_id: sessionId,
+        limit: LIMIT,
+        ...(cursor ? { cursor } : {}),
+      });
+      if (result.isError) failure = textOf(result);
+      const out = result.structuredContent as { messages?: Array<{ content: string }>; next_cursor?: string };
+      seen.push(...(out?.messages ?? []).flatMap((m) => words(m.content)));
+      cursor = out?.next_cursor;
+      if (!result.isError && !cursor) break;
+    }
+    expect(seen).toEqual(EXPECTED.slice(0, 40));
+    expect(failure).toMatch(/pages by page number and offset 4\d lies beyond the 20 pages/);
+  });
+});

@@ -19,13 +19,15 @@ let cli: CliConnection;
 /**
  * The history in the documented shapes, by session id: `array` ignores limit and offset,
  * `array_paged` applies them; `drf` pages by 2 whatever limit asks (offset links, no `previous`);
- * `pages` is page-number pagination by 3 that ignores offset; `results` is a bare {results} page.
+ * `pages` is page-number pagination by 3 that ignores offset; `results` is a bare {results} page;
+ * `stuck` applies limit but ignores offset, so nothing past its first page can be read.
  */
 function history(session: string, query: URLSearchParams, origin: string) {
   const limit = Number(query.get('limit') ?? 50);
   const offset = Number(query.get('offset') ?? 0);
   if (session === 'session_array') return HISTORY;
   if (session === 'session_array_paged') return HISTORY.slice(offset, offset + limit);
+  if (session === 'session_stuck') return HISTORY.slice(0, limit);
   if (session === 'session_results') return { results: HISTORY.slice(offset, offset + limit) };
   if (session === 'session_pages') {
     const page = Number(query.get('page') ?? 1);
@@ -179,6 +181,15 @@ describe('Atthene answers in every documented shape, through the built CLI', () 
       for (const word of ['one', 'two', 'three', 'four']) expect(markdown).toContain(word);
     },
   );
+
+  it('a bare array that applies limit but ignores offset: the second page is an error, not a repeat', async () => {
+    const first = await cli.call('atthene_get_messages', { session_id: 'session_stuck', limit: 3 });
+    const cursor = structured<{ next_cursor?: string }>(first).next_cursor;
+    expect(cursor).toBeTypeOf('string');
+    const second = await cli.call('atthene_get_messages', { session_id: 'session_stuck', limit: 3, cursor });
+    expect(second.isError).toBe(true);
+    expect(textOf(second)).toMatch(/ignores offset but applies limit .* after the first 3 cannot be read/);
+  });
 
   it('a history in an unknown shape is an error, never an empty history', async () => {
     const result = await cli.call('atthene_get_messages', { session_id: 'session_odd' });
