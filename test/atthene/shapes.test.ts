@@ -16,11 +16,30 @@ let foreign: Awaited<ReturnType<typeof startStub>>;
 let stub: Awaited<ReturnType<typeof startStub>>;
 let cli: CliConnection;
 
-/** The history in the three shapes, by session id; `drf` pages by 2 whatever limit asks. */
+/**
+ * The history in the documented shapes, by session id: `array` ignores limit and offset,
+ * `array_paged` applies them; `drf` pages by 2 whatever limit asks (offset links, no `previous`);
+ * `pages` is page-number pagination by 3 that ignores offset; `results` is a bare {results} page;
+ * `stuck` applies limit but ignores offset, so nothing past its first page can be read.
+ */
 function history(session: string, query: URLSearchParams, origin: string) {
   const limit = Number(query.get('limit') ?? 50);
   const offset = Number(query.get('offset') ?? 0);
   if (session === 'session_array') return HISTORY;
+  if (session === 'session_array_paged') return HISTORY.slice(offset, offset + limit);
+  if (session === 'session_stuck') return HISTORY.slice(0, limit);
+  if (session === 'session_results') return { results: HISTORY.slice(offset, offset + limit) };
+  if (session === 'session_pages') {
+    const page = Number(query.get('page') ?? 1);
+    const next = new URLSearchParams(query);
+    next.set('page', String(page + 1));
+    return {
+      count: HISTORY.length,
+      next: page === 1 ? `${origin}/api/v1/runtime/${session}/messages/?${next}` : null,
+      previous: page === 2 ? `${origin}/api/v1/runtime/${session}/messages/?limit=${limit}` : null,
+      results: HISTORY.slice((page - 1) * 3, page * 3),
+    };
+  }
   if (session === 'session_odd') return { data: HISTORY };
   if (session === 'session_wrapper')
     return {
@@ -122,7 +141,14 @@ describe('Atthene answers in every documented shape, through the built CLI', () 
     });
   });
 
-  it.each(['session_array', 'session_wrapper', 'session_drf'])(
+  it.each([
+    'session_array',
+    'session_array_paged',
+    'session_wrapper',
+    'session_drf',
+    'session_pages',
+    'session_results',
+  ])(
     'history served as %s: atthene_get_messages and the session resource show all 4 messages',
     async (session) => {
       const all = await cli.call('atthene_get_messages', { session_id: session });
@@ -155,6 +181,15 @@ describe('Atthene answers in every documented shape, through the built CLI', () 
       for (const word of ['one', 'two', 'three', 'four']) expect(markdown).toContain(word);
     },
   );
+
+  it('a bare array that applies limit but ignores offset: the second page is an error, not a repeat', async () => {
+    const first = await cli.call('atthene_get_messages', { session_id: 'session_stuck', limit: 3 });
+    const cursor = structured<{ next_cursor?: string }>(first).next_cursor;
+    expect(cursor).toBeTypeOf('string');
+    const second = await cli.call('atthene_get_messages', { session_id: 'session_stuck', limit: 3, cursor });
+    expect(second.isError).toBe(true);
+    expect(textOf(second)).toMatch(/ignores offset but applies limit .* after the first 3 cannot be read/);
+  });
 
   it('a history in an unknown shape is an error, never an empty history', async () => {
     const result = await cli.call('atthene_get_messages', { session_id: 'session_odd' });

@@ -183,6 +183,58 @@ function withId<T>(data: unknown, keys: readonly string[], fallback?: string): T
   return { ...object, [keys[0] as string]: String(found ?? fallback) } as T;
 }
 
+interface HistoryWindow {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The window [offset, offset+limit) of `items`, the first of which sits at position `start` of the
+ * history. has_more: something lies past the window in `items`, or `beyond` says the platform has more.
+ */
+function windowOf(
+  items: AttheneMessage[],
+  start: number,
+  window: HistoryWindow,
+  beyond: boolean,
+): AttheneMessagePage {
+  const from = window.offset - start;
+  const messages = items.slice(from, from + window.limit);
+  return {
+    messages,
+    // Exact when the answer was the whole history; otherwise the messages known to exist.
+    total: start + items.length,
+    has_more: messages.length > 0 && (items.length > from + window.limit || beyond),
+  };
+}
+
+/** One message in two answers: the same id, or (without ids) the same fields. */
+function sameMessage(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return false;
+  const id = (m: unknown) => record(m).id;
+  if (id(a) !== undefined && id(b) !== undefined) return String(id(a)) === String(id(b));
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Messages whose id was not seen yet (messages without an id are kept); records the new ids. */
+function uniqueById(messages: AttheneMessage[], seen: Set<string>): AttheneMessage[] {
+  return messages.filter((m) => {
+    if (m.id === undefined) return true;
+    if (seen.has(String(m.id))) return false;
+    seen.add(String(m.id));
+    return true;
+  });
+}
+
+/** The `offset` parameter of a pagination link (NaN without one). */
+function linkOffset(link: string): number {
+  try {
+    return Number(new URL(link, 'http://link.invalid').searchParams.get('offset') ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const SESSION_ID = ['session_id', 'id'] as const;
 const AGENT_ID = ['id', 'agent_id'] as const;
 const KB_ID = ['id', 'knowledge_base_id'] as const;
@@ -371,35 +423,25 @@ export class AttheneClient {
   /**
    * GET /runtime/{session_id}/messages/?limit=&offset=. Three answers are read (apis/atthene.md
    * §3.2 and the quick-start's `get_history() -> list`): the documented `{messages, total,
-   * has_more}`; a bare array, which (as from a Django REST view without pagination) is the whole
-   * history, cut here; and Django REST's `{count, next, previous, results}`, whose `next` is
-   * followed (same origin only, bounded) while the page is short of `limit`.
+   * has_more}`; a bare array; and Django REST's `{count, next, previous, results}`. Whether the
+   * platform applied the limit and offset sent is read from each answer (see #arrayPage and
+   * #resultsPage), never assumed: the messages returned are always the window [offset, offset+limit).
    */
   async getMessages(
     sessionId: string,
     query: { limit?: number; offset?: number } = {},
     signal?: AbortSignal,
   ): Promise<AttheneMessagePage> {
-    const limit = query.limit ?? 50;
-    const offset = query.offset ?? 0;
-    const data = (
-      await this.http.request({
-        method: 'GET',
-        path: path`/runtime/${sessionId}/messages/`,
-        query: { limit, offset },
-        signal,
-      })
-    ).data;
-    if (Array.isArray(data)) {
-      const all = data as AttheneMessage[];
-      return {
-        messages: all.slice(offset, offset + limit),
-        total: all.length,
-        has_more: offset + limit < all.length,
-      };
-    }
+    const window = { limit: query.limit ?? 50, offset: query.offset ?? 0 };
+    const data = await this.#history(sessionId, window, signal);
+    if (Array.isArray(data)) return this.#arrayPage(sessionId, data as AttheneMessage[], window, signal);
     const body = record(data);
-    if (Array.isArray(body.results)) return this.#followPages(body, limit, offset, signal);
+    if (Array.isArray(body.results)) {
+      // Without links or count, a {results} page says no more than a bare array does.
+      return 'next' in body || 'count' in body
+        ? this.#resultsPage(sessionId, body, window, signal)
+        : this.#arrayPage(sessionId, body.results as AttheneMessage[], window, signal);
+    }
     if (!Array.isArray(body.messages)) {
       // Reading an unknown shape as "no messages" would hide the history: say so instead.
       throw unexpected(
@@ -409,33 +451,111 @@ export class AttheneClient {
     const messages = body.messages as AttheneMessage[];
     return {
       messages,
-      total: typeof body.total === 'number' ? body.total : offset + messages.length,
+      total: typeof body.total === 'number' ? body.total : window.offset + messages.length,
       has_more: body.has_more === true,
     };
   }
 
-  async #followPages(
-    first: Record<string, unknown>,
-    limit: number,
-    offset: number,
+  async #history(sessionId: string, window: HistoryWindow, signal?: AbortSignal): Promise<unknown> {
+    return (
+      await this.http.request({
+        method: 'GET',
+        path: path`/runtime/${sessionId}/messages/`,
+        query: { limit: window.limit, offset: window.offset },
+        signal,
+      })
+    ).data;
+  }
+
+  /**
+   * A bare array (§3.2 inference): a list view without pagination answers the whole history
+   * whatever limit and offset say; one that applies them answers [offset, offset+limit). At
+   * offset 0 both start at position 0. Past it, the answer is compared with the history's first
+   * message (one request for limit=1, offset=0): the same message means the offset was ignored.
+   * A full page that did apply them may have more behind it, so has_more stays true until a short
+   * page (at most one extra, empty read).
+   */
+  async #arrayPage(
+    sessionId: string,
+    items: AttheneMessage[],
+    window: HistoryWindow,
     signal?: AbortSignal,
   ): Promise<AttheneMessagePage> {
-    const messages = [...(first.results as AttheneMessage[])];
-    let next = first.next;
-    for (let page = 1; messages.length < limit && typeof next === 'string' && page < MAX_NEXT_PAGES; page++) {
-      const body = record(
-        (await this.http.request({ method: 'GET', path: this.#sameOriginPath(next), signal })).data,
+    if (items.length === 0) return windowOf(items, window.offset, window, false);
+    if (window.offset === 0) return windowOf(items, 0, window, items.length === window.limit);
+    const head = await this.#head(sessionId, signal);
+    if (!sameMessage(head[0], items[0]))
+      return windowOf(items, window.offset, window, items.length >= window.limit);
+    if (head.length === 1 && items.length === window.limit && window.limit > 1) {
+      // Offset ignored yet limit applied: the messages past the first page cannot be reached.
+      throw unexpected(
+        `the platform ignores offset but applies limit on this history, so messages after the first ${items.length} cannot be read`,
+        'history_offset_ignored',
       );
-      if (!Array.isArray(body.results) || body.results.length === 0) break;
-      messages.push(...(body.results as AttheneMessage[]));
+    }
+    return windowOf(items, 0, window, false);
+  }
+
+  /**
+   * Django REST's `{count, next, previous, results}` (§3.2 inference). LimitOffsetPagination
+   * applies offset (its `previous` is set whenever offset > 0, its `next` moves offset on);
+   * PageNumberPagination ignores it and answers page 1, `previous` null, a `next` that only
+   * echoes our offset beside `page=2`. Page 1 is then walked through `next` only (never a page
+   * twice, at most MAX_NEXT_PAGES, messages de-duplicated by id) until the window is covered.
+   */
+  async #resultsPage(
+    sessionId: string,
+    first: Record<string, unknown>,
+    window: HistoryWindow,
+    signal?: AbortSignal,
+  ): Promise<AttheneMessagePage> {
+    const start = await this.#resultsStart(sessionId, first, window, signal);
+    const ids = new Set<string>();
+    const items = uniqueById(first.results as AttheneMessage[], ids);
+    const visited = new Set<string>();
+    let next = first.next;
+    for (let page = 1; typeof next === 'string' && page < MAX_NEXT_PAGES; page++) {
+      if (start + items.length >= window.offset + window.limit || visited.has(next)) break;
+      visited.add(next);
+      const link = this.#sameOriginPath(next);
+      const body = record((await this.http.request({ method: 'GET', path: link, signal })).data);
+      if (!Array.isArray(body.results) || body.results.length === 0) {
+        next = undefined;
+        break;
+      }
+      items.push(...uniqueById(body.results as AttheneMessage[], ids));
       next = body.next;
     }
-    const total = typeof first.count === 'number' ? first.count : offset + messages.length;
-    return {
-      messages: messages.slice(0, limit),
-      total,
-      has_more: messages.length > limit || typeof next === 'string',
-    };
+    const more = typeof next === 'string' && !visited.has(next);
+    if (more && start + items.length <= window.offset) {
+      throw unexpected(
+        `the history pages by page number and offset ${window.offset} lies beyond the ${MAX_NEXT_PAGES} pages (${items.length} messages) one read follows`,
+        'history_too_deep',
+      );
+    }
+    const page = windowOf(items, start, window, more);
+    return typeof first.count === 'number' ? { ...page, total: first.count } : page;
+  }
+
+  /** Where the first of `results` sits in the history: `offset` if the platform applied it, else 0. */
+  async #resultsStart(
+    sessionId: string,
+    body: Record<string, unknown>,
+    window: HistoryWindow,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    const results = body.results as AttheneMessage[];
+    if (window.offset === 0 || typeof body.previous === 'string' || results.length === 0)
+      return window.offset;
+    if (typeof body.next === 'string') return linkOffset(body.next) > window.offset ? window.offset : 0;
+    // No links: a single page answered whole has count == its length; a later page of more has not.
+    if (typeof body.count === 'number') return body.count > results.length ? window.offset : 0;
+    return sameMessage((await this.#head(sessionId, signal))[0], results[0]) ? 0 : window.offset;
+  }
+
+  /** The answer to limit=1, offset=0: its first message is the history's first, whatever paging applies. */
+  async #head(sessionId: string, signal?: AbortSignal): Promise<unknown[]> {
+    return listOf(await this.#history(sessionId, { limit: 1, offset: 0 }, signal), 'results', 'messages');
   }
 
   /** A `next` link as a path under the base URL; a link anywhere else is refused, never followed. */

@@ -161,9 +161,10 @@ function executeBody(
 
 /**
  * The history in the shape the world is set to: the documented `{messages, total, has_more}`
- * (§3.2); a bare array of the whole history, as a Django REST view without pagination answers
- * (limit and offset ignored); or Django REST's limit/offset pages `{count, next, previous,
- * results}` with absolute links and a page size capped at `historyMaxPage`.
+ * (§3.2); a bare array (the quick-start's `get_history() -> list`) of the whole history, as a
+ * Django REST view without pagination answers (limit and offset ignored), or of the asked slice
+ * only; Django REST's limit/offset pages `{count, next, previous, results}` with absolute links and
+ * a page size capped at `historyMaxPage`; or Django REST's page-number pages (see pageNumberBody).
  */
 function historyBody(
   world: AttheneWorld,
@@ -171,23 +172,53 @@ function historyBody(
   limit: number,
   offset: number,
   req: EmulatorRequest,
-) {
+): EmulatorResponse {
   const all = session.messages;
-  if (world.historyShape === 'array') return all;
+  const ok = (json: unknown): EmulatorResponse => ({ status: 200, json });
+  if (world.historyShape === 'array') return ok(all);
+  if (world.historyShape === 'array-paged') return ok(all.slice(offset, offset + limit));
+  if (world.historyShape === 'page-number') return pageNumberBody(all, world.historyMaxPage, req);
   if (world.historyShape === 'messages')
-    return {
+    return ok({
       messages: all.slice(offset, offset + limit),
       total: all.length,
       has_more: offset + limit < all.length,
-    };
+    });
   const size = Math.min(limit, world.historyMaxPage);
   const link = (at: number) =>
     `http://${req.headers.host ?? '127.0.0.1'}${req.path}?limit=${size}&offset=${at}`;
-  return {
+  return ok({
     count: all.length,
     next: offset + size < all.length ? link(offset + size) : null,
     previous: offset > 0 ? link(Math.max(0, offset - size)) : null,
     results: all.slice(offset, offset + size),
+  });
+}
+
+/**
+ * Django REST's PageNumberPagination: a fixed page size, `?page=N` (limit and offset are not its
+ * parameters and change nothing), links built from the request URL with `page` replaced (removed
+ * for page 1), and 404 `Invalid page.` past the last page.
+ */
+function pageNumberBody(all: StoredMessage[], size: number, req: EmulatorRequest): EmulatorResponse {
+  const page = Number(req.query.get('page') ?? '1');
+  const pages = Math.max(1, Math.ceil(all.length / size));
+  if (page > pages) return { status: 404, json: { detail: 'Invalid page.' } };
+  const link = (n: number) => {
+    const query = new URLSearchParams(req.query);
+    if (n === 1) query.delete('page');
+    else query.set('page', String(n));
+    const search = query.toString();
+    return `http://${req.headers.host ?? '127.0.0.1'}${req.path}${search ? `?${search}` : ''}`;
+  };
+  return {
+    status: 200,
+    json: {
+      count: all.length,
+      next: page < pages ? link(page + 1) : null,
+      previous: page > 1 ? link(page - 1) : null,
+      results: all.slice((page - 1) * size, page * size),
+    },
   };
 }
 
@@ -407,11 +438,12 @@ export function createAttheneEmulator(options: AttheneEmulatorOptions = {}): {
     const problems = queryProblems(req.query, {
       limit: { min: 1, max: MESSAGES_LIMIT_MAX },
       offset: { min: 0 },
+      ...(world.historyShape === 'page-number' ? { page: { min: 1 } } : {}),
     });
     if (problems.length > 0) return invalidRequest(problems);
     const limit = Number(req.query.get('limit') ?? '50');
     const offset = Number(req.query.get('offset') ?? '0');
-    return { status: 200, json: historyBody(world, found, limit, offset, req) };
+    return historyBody(world, found, limit, offset, req);
   });
   api('GET', '/runtime/:session_id/status/', (req) => {
     const found = session(req);

@@ -5,8 +5,12 @@ import { edgeTargets } from './schema.js';
 // bases; and the deterministic "agent" that answers a turn by walking the config's edges.
 
 export type ExecuteShape = 'A' | 'B' | 'C';
-/** How history is served: the documented wrapper, a bare array, or Django REST pages (see the emulator). */
-export type HistoryShape = 'messages' | 'array' | 'paginated';
+/**
+ * How history is served (see the emulator's historyBody): the documented wrapper; a bare array of
+ * the whole history (limit and offset ignored) or of the asked slice only; Django REST's
+ * limit/offset pages; or Django REST's page-number pages (limit and offset ignored).
+ */
+export type HistoryShape = 'messages' | 'array' | 'array-paged' | 'paginated' | 'page-number';
 
 type Config = Record<string, unknown>;
 
@@ -101,7 +105,7 @@ export class AttheneWorld {
   historyShape: HistoryShape = 'messages';
   /** Which names ids go by in answers: the API reference's, or the alternatives other pages show. */
   idNames: 'reference' | 'alternative' = 'reference';
-  /** Largest page of the 'paginated' history shape (Django REST's max_limit). */
+  /** Largest page of the 'paginated' history shape (Django REST's max_limit), and the fixed page size of 'page-number'. */
   historyMaxPage = 100;
   /** How long an execute keeps the session `processing`. */
   executeDelayMs: number;
