@@ -210,6 +210,22 @@ describe('amigo_get_conversation pages a long conversation back to its first tur
     }
   });
 
+  it('amigo_get_call pages its transcript too, and refuses the cursor of another call', async () => {
+    const calls = (await out('amigo_list_calls', { limit: 2 })).calls as Array<{ call_id: string }>;
+    const [one, two] = calls.map((c) => c.call_id);
+    const first = await out('amigo_get_call', { call_id: one, limit: 1 });
+    expect(first.transcript).toEqual([
+      { state: 'greeting', caller: expect.any(String), agent: expect.any(String) },
+    ]);
+    const rest = await out('amigo_get_call', { call_id: one, limit: 1, cursor: first.next_cursor });
+    expect(rest.transcript).toMatchObject([{ state: 'wrap_up' }]);
+    expect(rest.next_cursor).toBeUndefined();
+    const foreign = await conn.call('amigo_get_call', { call_id: two, limit: 1, cursor: first.next_cursor });
+    expect(resultText(foreign)).toMatch(
+      /cursor belongs to another amigo_get_call query \(different call_id\)/,
+    );
+  });
+
   it('the resource that leaves older turns out names a tool that pages to them', async () => {
     const world = sandbox.worlds.amigo;
     const state = world.createConversation(

@@ -115,7 +115,7 @@ const callTranscript = defineResource<AmigoClient>({
       `Amigo call ${id}`,
       lines,
       Math.floor(ctx.maxResultChars / 2),
-      'read them with amigo_get_call',
+      'read them with amigo_get_call, whose transcript pages from the first turn',
     );
     return historyContents(uri, markdown, { call_id: id, turns: lines }, ['text']);
   },
