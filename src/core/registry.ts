@@ -177,7 +177,10 @@ function outputSchemaOf(tool: ToolDefinition): z.ZodObject<Shape> {
   return schema;
 }
 
-/** structuredContent of `output`: declared fields only (clients validate it against outputSchema, which forbids additional properties), no nulls. */
+/**
+ * structuredContent of `output`: no nulls, declared fields only (clients validate it against
+ * outputSchema, which forbids additional properties).
+ */
 function declaredOf(tool: ToolDefinition, output: Record<string, unknown>): Record<string, unknown> {
   const pruned = prune(output);
   const declared = outputSchemaOf(tool).safeParse(pruned);
@@ -237,20 +240,15 @@ export async function runTool(
   const started = performance.now();
   const notes: string[] = [];
   const client = tool.platform === 'core' ? undefined : callContext.clients[tool.platform];
-  const ctx: ToolContext = {
-    ...callContext,
-    client,
-    note: (text) => void notes.push(text),
-    page: { limit: 0 },
-  };
+  const ctx: Omit<ToolContext, 'page'> = { ...callContext, client, note: (text) => void notes.push(text) };
   // The credentials this call used (a session's own, or the server's): a platform may echo them
   // in a successful answer too (an agent named after the key), so results are scrubbed as well.
   const secrets = secretsOfClients(ctx.clients);
   const errorResult = (text: string): CallToolResult =>
     errorResultOf(scrubSecrets([text, ...notes].join(' '), secrets));
   try {
-    ctx.page = pageRequest(tool, input);
-    const output = scrubValue(await tool.run(input as never, ctx), secrets);
+    const page = pageRequest(tool, input);
+    const output = scrubValue(await tool.run(input as never, { ...ctx, page }), secrets);
     ctx.log.debug({ tool: tool.name, ms: Math.round(performance.now() - started) }, 'tool call done');
     return shapeResult(tool, input, output as Record<string, unknown>, ctx.maxResultChars);
   } catch (error) {
