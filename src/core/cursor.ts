@@ -32,28 +32,3 @@ export function decodeCursor(scope: string, cursor: string): Record<string, stri
     throw invalid();
   }
 }
-
-/**
- * A page of a list the platform returns whole (no paging documented): `offset` from the cursor,
- * `limit` items, and the cursor of the next page when there is one.
- */
-export function pageOfAll<T>(scope: string, all: readonly T[], cursor: string | undefined, limit: number) {
-  const offset = offsetOfCursor(scope, cursor);
-  const end = offset + limit;
-  return {
-    items: all.slice(offset, end),
-    total: all.length,
-    ...(end < all.length ? { next_cursor: encodeCursor(scope, { offset: end }) } : {}),
-  };
-}
-
-/** The offset a cursor made by pageOfAll (or resumeAfter) points at; 0 without a cursor. */
-export function offsetOfCursor(scope: string, cursor: string | undefined): number {
-  return cursor ? Number(decodeCursor(scope, cursor).offset) || 0 : 0;
-}
-
-/** The paginate.resume of a pageOfAll tool: continue after the first `kept` items of this page. */
-export function resumeAfter(scope: string) {
-  return (input: { cursor?: string }, _output: unknown, kept: number) =>
-    encodeCursor(scope, { offset: offsetOfCursor(scope, input.cursor) + kept });
-}

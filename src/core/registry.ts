@@ -4,6 +4,7 @@ import { type Clients, secretsOfClients } from './client-secrets.js';
 import { PlatformError } from './errors.js';
 import { ToolInputError } from './input-error.js';
 import { type Logger, scrubSecrets, scrubValue } from './log.js';
+import { type PageRequest, type PageResult, type Paginate, pageRequest, pageView } from './paging.js';
 import type { PlatformModule } from './platform.js';
 import type { RecentResources } from './resources/recent.js';
 import { renderFenced } from './untrusted.js';
@@ -35,10 +36,12 @@ export interface ToolContext<C = unknown> {
   maxResultChars: number;
   /** Adds a sentence to the error result should the call fail (e.g. the idempotency key to retry with). */
   note(text: string): void;
+  /** A list tool's page, decoded from `cursor` by the registry: read `limit` items from `state`. */
+  page: PageRequest;
 }
 
-/** What the server hands runTool; runTool adds `note`. */
-export type CallContext = Omit<ToolContext, 'note' | 'client'>;
+/** What the server hands runTool; runTool adds `note`, `client` and `page`. */
+export type CallContext = Omit<ToolContext, 'note' | 'client' | 'page'>;
 
 type Shape = z.ZodRawShape;
 type Infer<S extends Shape> = z.infer<z.ZodObject<S>>;
@@ -65,16 +68,14 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
    */
   untrusted?: readonly string[];
   /**
-   * How to cut this tool's result at an item boundary when it exceeds the size budget: the list
-   * to shorten, and the cursor that resumes after the first `kept` items.
+   * A list tool: the output key of its items (and the input fields its cursor is bound to). It
+   * reads `ctx.page` and returns one page with `next`; the registry owns the cursor, the limit and
+   * the cut at the size budget (src/core/paging.ts).
    */
-  paginate?: {
-    items: string;
-    resume(input: Infer<I>, output: Infer<O>, kept: number): string;
-  };
+  paginate?: Paginate<Infer<O>>;
   /** Conversations the result creates or mentions, sent as resource links after the JSON text. */
   links?(output: Infer<O>): Array<{ uri: string; name: string; mimeType?: string }>;
-  run(input: Infer<I>, ctx: ToolContext<C>): Promise<Infer<O>>;
+  run(input: Infer<I>, ctx: ToolContext<C>): Promise<Infer<O> & PageResult>;
 }
 
 export function defineTool<I extends Shape, O extends Shape, C = undefined>(
@@ -175,9 +176,20 @@ function outputSchemaOf(tool: ToolDefinition): z.ZodObject<Shape> {
 }
 
 /**
+ * structuredContent of `output`: no nulls, declared fields only (clients validate it against
+ * outputSchema, which forbids additional properties).
+ */
+function declaredOf(tool: ToolDefinition, output: Record<string, unknown>): Record<string, unknown> {
+  const pruned = prune(output);
+  const declared = outputSchemaOf(tool).safeParse(pruned);
+  return (declared.success ? declared.data : pruned) as Record<string, unknown>;
+}
+
+/**
  * Turns a tool's return value into structuredContent plus the same JSON as text, within the size
- * budget: a paginated tool is cut at an item boundary and handed a cursor; anything else that is
- * still too large is reported rather than silently mangled.
+ * budget: a list tool shows at most `limit` items not yet shown, cut at an item boundary to fit,
+ * with a cursor that resumes after them; anything else that is still too large is reported
+ * rather than silently mangled.
  */
 export function shapeResult(
   tool: ToolDefinition,
@@ -186,34 +198,28 @@ export function shapeResult(
   maxChars: number,
 ): CallToolResult {
   const untrusted = new Set(tool.untrusted ?? []);
-  // Keep only the declared fields: clients validate structuredContent against outputSchema, which
-  // forbids additional properties.
-  const pruned = prune(output);
-  const declared = outputSchemaOf(tool).safeParse(pruned);
-  let structured = (declared.success ? declared.data : pruned) as Record<string, unknown>;
-  let text = render(structured, untrusted);
-  const list = tool.paginate ? structured[tool.paginate.items] : undefined;
-  if (text.length > maxChars && tool.paginate && Array.isArray(list)) {
-    const { items, resume } = tool.paginate;
-    // Binary search for the most items that fit, leaving room for the cursor and the flag.
+  const view = pageView(tool, input, output);
+  const shape = (kept: number) => declaredOf(tool, view ? view.candidate(kept) : output);
+  const size = (kept: number) => render(shape(kept), untrusted).length;
+  let kept = view?.take ?? 0;
+  if (view && size(kept) > maxChars) {
+    // Binary search for the most items that fit with their cursor and flag.
     let lo = 0;
-    let hi = list.length;
-    const attempt = (kept: number) => {
-      const cut = { ...structured, [items]: list.slice(0, kept), truncated: true };
-      cut.next_cursor = resume(input as never, output as never, kept);
-      return cut;
-    };
+    let hi = kept - 1;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (render(attempt(mid), untrusted).length <= maxChars) lo = mid;
+      if (size(mid) <= maxChars) lo = mid;
       else hi = mid - 1;
     }
-    structured = attempt(lo);
-    text = render(structured, untrusted);
+    kept = lo;
   }
-  if (text.length > maxChars) {
+  const structured = shape(kept);
+  const text = render(structured, untrusted);
+  // No item fits: a page of none would resume where it started, forever.
+  const noneFits = view !== undefined && view.take > 0 && kept === 0;
+  if (text.length > maxChars || noneFits) {
     return errorResultOf(
-      `${tool.name} produced a result of ${text.length} characters, over the ${maxChars}-character budget. Ask for less (a smaller limit or a narrower filter).`,
+      `${tool.name} produced a result of ${noneFits ? size(1) : text.length} characters, over the ${maxChars}-character budget. Ask for less (a smaller limit or a narrower filter).`,
     );
   }
   const links = (tool.links?.(output as never) ?? []).map((link) => ({
@@ -232,14 +238,15 @@ export async function runTool(
   const started = performance.now();
   const notes: string[] = [];
   const client = tool.platform === 'core' ? undefined : callContext.clients[tool.platform];
-  const ctx: ToolContext = { ...callContext, client, note: (text) => void notes.push(text) };
+  const ctx: Omit<ToolContext, 'page'> = { ...callContext, client, note: (text) => void notes.push(text) };
   // The credentials this call used (a session's own, or the server's): a platform may echo them
   // in a successful answer too (an agent named after the key), so results are scrubbed as well.
   const secrets = secretsOfClients(ctx.clients);
   const errorResult = (text: string): CallToolResult =>
     errorResultOf(scrubSecrets([text, ...notes].join(' '), secrets));
   try {
-    const output = scrubValue(await tool.run(input as never, ctx), secrets);
+    const page = pageRequest(tool, input);
+    const output = scrubValue(await tool.run(input as never, { ...ctx, page }), secrets);
     ctx.log.debug({ tool: tool.name, ms: Math.round(performance.now() - started) }, 'tool call done');
     return shapeResult(tool, input, output as Record<string, unknown>, ctx.maxResultChars);
   } catch (error) {

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../src/core/cursor.js';
 import { FaultInjector } from '../../src/core/emulator/faults.js';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
@@ -105,11 +104,16 @@ describe('bad input is refused before any request, naming the field', () => {
       cursor: 'eyJ0aHJlYWQiOiJ4In0.abcdefabcdef',
     });
     expect(resultText(tampered)).toMatch(/cursor is not valid for ama2_poll_events/);
-    const foreign = await conn.call('ama2_poll_events', {
-      thread_id: threadId,
-      cursor: encodeCursor('ama2_poll_events', { thread: 'another-thread', seq: 3 }),
-    });
-    expect(resultText(foreign)).toMatch(/cursor belongs to another thread/);
+    for (const content of ['one', 'two'])
+      await conn.call('ama2_send_message', { thread_id: threadId, content });
+    const first = await conn.call('ama2_poll_events', { thread_id: threadId, limit: 1 });
+    const cursor = (first.structuredContent as { next_cursor?: string }).next_cursor;
+    expect(cursor).toBeDefined();
+    sandbox.emulators.ama2.clearRequests();
+    const foreign = await conn.call('ama2_poll_events', { thread_id: 'another-thread', cursor });
+    expect(resultText(foreign)).toMatch(
+      /cursor belongs to another ama2_poll_events query \(different thread_id\): pass the same thread_id/,
+    );
     expect(requests()).toEqual([]);
   });
 });

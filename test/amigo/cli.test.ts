@@ -63,6 +63,59 @@ describe('the built CLI with --sandbox, Amigo tools against the strict emulator'
     expect(proc.stderr()).not.toMatch(/ignored fields/);
   });
 
+  it('amigo_get_conversation cursors reach the first turn of a long conversation, within a small budget', async () => {
+    proc = spawnCli(['--sandbox'], { LOG_LEVEL: 'warn', MCP_MAX_RESULT_CHARS: '2500' });
+    await proc.rpc('initialize', INITIALIZE_PARAMS);
+    proc.notify('notifications/initialized');
+    const services = (await ok('amigo_list_services', { limit: 20 })).services as Array<{
+      id: string;
+      channel_type: string;
+    }>;
+    const text = services.find((s) => s.channel_type === 'text')!;
+    const started = await ok('amigo_send_message', { service_id: text.id, message: 'message 0' });
+    const conversationId = started.conversation_id as string;
+    for (let i = 1; i < 12; i++)
+      await ok('amigo_send_message', {
+        conversation_id: conversationId,
+        message: `message ${i} ${'z'.repeat(150)}`,
+      });
+
+    const pages: Array<Array<{ role: string; text: string }>> = [];
+    let cursor: string | undefined;
+    let turnCount = 0;
+    let cuts = 0;
+    for (let n = 0; n < 40; n++) {
+      const result = await call('amigo_get_conversation', {
+        conversation_id: conversationId,
+        limit: 10,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(result.isError, result.content[0]?.text).toBeFalsy();
+      expect(result.content[0]!.text.length).toBeLessThanOrEqual(2500);
+      const page = result.structuredContent as {
+        turns: Array<{ role: string; text: string }>;
+        turn_count: number;
+        next_cursor?: string;
+        truncated?: boolean;
+      };
+      if (page.truncated) cuts++;
+      turnCount = page.turn_count;
+      pages.push(page.turns);
+      cursor = page.next_cursor;
+      if (!cursor) break;
+    }
+    expect(cursor).toBeUndefined();
+    expect(cuts).toBeGreaterThan(0);
+    const turns = pages.reverse().flat();
+    // Greeting, then a user message and an agent reply per send: each once, oldest first.
+    expect(turns).toHaveLength(turnCount);
+    expect(turnCount).toBe(25);
+    expect(turns[0]?.text).toMatch(/^Hello, this is/);
+    expect(
+      turns.filter((t) => t.role === 'user').map((t) => t.text.split(' ').slice(0, 2).join(' ')),
+    ).toEqual(Array.from({ length: 12 }, (_, i) => `message ${i}`));
+  }, 30_000);
+
   it('a value the platform refuses comes back as its 422, naming the field', async () => {
     proc = spawnCli(['--sandbox']);
     await proc.rpc('initialize', INITIALIZE_PARAMS);

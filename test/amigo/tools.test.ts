@@ -159,6 +159,93 @@ describe('every list tool pages through more than one page, each item exactly on
   });
 });
 
+describe('amigo_get_conversation pages a long conversation back to its first turn', () => {
+  type Turns = Array<{ role: string; text: string }>;
+
+  it('newest page first; next_cursor goes back, cut pages resume, each turn exactly once', async () => {
+    const world = sandbox.worlds.amigo;
+    const service = world.services.find((s) => s.channel_type === 'text')!;
+    const state = world.createConversation(service, null, true);
+    for (let i = 1; i < 240; i++)
+      world.addTurn(
+        state,
+        i % 2 === 1 ? 'user' : 'agent',
+        `turn ${i}: ${'words '.repeat(i % 7 === 0 ? 120 : 15)}`,
+      );
+    const id = state.detail.id;
+    const first = await out('amigo_get_conversation', { conversation_id: id });
+    expect((first.turns as Turns).map((t) => t.text)).toEqual(state.turns.slice(-50).map((t) => t.text));
+    expect(first.next_cursor).toBeDefined();
+
+    // A small budget cuts pages too: every page still fits, and the cursors still reach turn 0.
+    const small = await connectTestClient({
+      credentials: sandboxCredentials(sandbox, ['amigo']),
+      maxResultChars: 4_000,
+    });
+    try {
+      const pages: Turns[] = [];
+      let cuts = 0;
+      let cursor: string | undefined;
+      for (let call = 0; call < 100; call++) {
+        const result = await small.call('amigo_get_conversation', {
+          conversation_id: id,
+          limit: 30,
+          ...(cursor ? { cursor } : {}),
+        });
+        expect(result.isError, resultText(result)).toBeFalsy();
+        expect(resultText(result).length).toBeLessThanOrEqual(4_000);
+        const page = result.structuredContent as { turns: Turns; next_cursor?: string; truncated?: boolean };
+        pages.push(page.turns);
+        if (page.truncated) cuts++;
+        cursor = page.next_cursor;
+        if (!cursor) break;
+      }
+      expect(cursor).toBeUndefined();
+      expect(cuts).toBeGreaterThan(0);
+      const texts = pages.reverse().flatMap((turns) => turns.map((t) => t.text));
+      expect(texts).toEqual(state.turns.map((t) => t.text));
+      expect(texts[0]).toMatch(/^Hello, this is/);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('amigo_get_call pages its transcript too, and refuses the cursor of another call', async () => {
+    const calls = (await out('amigo_list_calls', { limit: 2 })).calls as Array<{ call_id: string }>;
+    const [one, two] = calls.map((c) => c.call_id);
+    const first = await out('amigo_get_call', { call_id: one, limit: 1 });
+    expect(first.transcript).toEqual([
+      { state: 'greeting', caller: expect.any(String), agent: expect.any(String) },
+    ]);
+    const rest = await out('amigo_get_call', { call_id: one, limit: 1, cursor: first.next_cursor });
+    expect(rest.transcript).toMatchObject([{ state: 'wrap_up' }]);
+    expect(rest.next_cursor).toBeUndefined();
+    const foreign = await conn.call('amigo_get_call', { call_id: two, limit: 1, cursor: first.next_cursor });
+    expect(resultText(foreign)).toMatch(
+      /cursor belongs to another amigo_get_call query \(different call_id\)/,
+    );
+  });
+
+  it('the resource that leaves older turns out names a tool that pages to them', async () => {
+    const world = sandbox.worlds.amigo;
+    const state = world.createConversation(
+      world.services.find((s) => s.channel_type === 'text')!,
+      null,
+      true,
+    );
+    for (let i = 1; i < 400; i++)
+      world.addTurn(state, i % 2 === 1 ? 'user' : 'agent', `turn ${i} ${'x'.repeat(60)}`);
+    const read = await conn.client.readResource({ uri: `amigo://conversations/${state.detail.id}` });
+    const markdown = (read.contents.find((c) => c.mimeType === 'text/markdown') as { text: string }).text;
+    const hint = markdown.match(/left out to fit the size budget; read them with (\w+)/);
+    expect(hint?.[1]).toBe('amigo_get_conversation');
+    const { tools } = await conn.client.listTools();
+    const tool = tools.find((t) => t.name === hint?.[1]);
+    expect(Object.keys(tool?.inputSchema.properties ?? {})).toContain('cursor');
+    expect(Object.keys(tool?.outputSchema?.properties ?? {})).toContain('next_cursor');
+  });
+});
+
 describe('read tools', () => {
   it('whoami, agent, service, call, entity, resolve, search, types, overview, analytics, functions', async () => {
     expect(await out('amigo_whoami')).toMatchObject({

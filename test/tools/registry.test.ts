@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../../src/core/cursor.js';
+import { encodeCursor } from '../../src/core/cursor.js';
 import { errorFromResponse } from '../../src/core/errors.js';
 import { ToolInputError } from '../../src/core/input-error.js';
 import { pageOutput } from '../../src/core/params.js';
@@ -23,16 +23,10 @@ const listTool = defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['text'],
-  paginate: {
-    items: 'things',
-    resume: (input, _output, kept) => {
-      const offset = input.cursor ? Number(decodeCursor('ama2_list_things', input.cursor).offset) : 0;
-      return encodeCursor('ama2_list_things', { offset: offset + kept });
-    },
-  },
-  async run(input) {
-    const offset = input.cursor ? Number(decodeCursor('ama2_list_things', input.cursor).offset) : 0;
-    return { things: items.slice(offset) };
+  paginate: { items: 'things' },
+  async run(_input, ctx) {
+    // The whole list at once, no `next`: the registry cuts and resumes it.
+    return { things: items.slice(ctx.page.state ?? 0) };
   },
 });
 

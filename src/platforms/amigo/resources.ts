@@ -39,7 +39,7 @@ const conversation = defineResource<AmigoClient>({
       `Amigo conversation ${id} (${c.status})`,
       turns.map((t) => ({ time: t.timestamp ?? undefined, speaker: t.role, text: t.text })),
       Math.floor(ctx.maxResultChars / 2),
-      'read them with amigo_get_conversation',
+      'read them with amigo_get_conversation, whose next_cursor goes back to the first turn',
     );
     return historyContents(
       uri,
@@ -115,7 +115,7 @@ const callTranscript = defineResource<AmigoClient>({
       `Amigo call ${id}`,
       lines,
       Math.floor(ctx.maxResultChars / 2),
-      'read them with amigo_get_call',
+      'read them with amigo_get_call, whose transcript pages from the first turn',
     );
     return historyContents(uri, markdown, { call_id: id, turns: lines }, ['text']);
   },

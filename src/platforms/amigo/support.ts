@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../../core/cursor.js';
-import { ToolInputError } from '../../core/input-error.js';
 import { uuidParam } from '../../core/params.js';
 import type { ToolDefinition } from '../../core/registry.js';
 import type { RecentResources } from '../../core/resources/recent.js';
@@ -28,18 +26,10 @@ export const callIdParam = z
   .describe('Call id (or call_sid) from amigo_list_calls.');
 
 /**
- * Every Amigo paging style (continuation token, offset with or without next_offset) hides behind
- * one opaque cursor holding the offset of the next item; the token is an offset in practice.
+ * The paging state after an Amigo page (apis/amigo.md section 4): every style (continuation token,
+ * offset with or without next_offset) is an offset in practice, and the registry keeps it in the cursor.
  */
-export function offsetFrom(tool: string, cursor: string | undefined, scope = ''): number {
-  if (!cursor) return 0;
-  const state = decodeCursor(tool, cursor);
-  if ((state.scope ?? '') !== scope)
-    throw new ToolInputError(`cursor belongs to another ${tool} query; omit it to start again.`);
-  return Number(state.offset) || 0;
-}
-export const cursorAt = (tool: string, offset: number, scope = '') =>
-  encodeCursor(tool, { offset, ...(scope ? { scope } : {}) });
+export const nextState = (hasMore: boolean, next: number): number | undefined => (hasMore ? next : undefined);
 
 export const NOT_FOUND = {
   agent: 'No agent has this id: amigo_list_agents lists valid agent ids.',

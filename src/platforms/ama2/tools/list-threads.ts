@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOfAll, resumeAfter } from '../../../core/cursor.js';
+import { pageOfWhole } from '../../../core/paging.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { defineAma2Tool, rememberThread } from '../support.js';
 
@@ -40,11 +40,11 @@ export default defineAma2Tool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['last_message_preview', 'participants'],
-  paginate: { items: 'threads', resume: resumeAfter(NAME) },
-  async run(input, ctx) {
+  paginate: { items: 'threads' },
+  async run(_input, ctx) {
     // The platform documents no paging for this list, so it is paged here.
     const all = await ctx.client.listThreads(ctx.signal);
-    const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
+    const { items, next } = pageOfWhole(all, ctx.page);
     for (const thread of items) rememberThread(ctx.recent, thread.thread_id);
     return {
       threads: items.map((t) => ({
@@ -55,7 +55,8 @@ export default defineAma2Tool({
         unread_count: t.unread_count,
         is_archived: t.is_archived,
       })),
-      ...page,
+      total: all.length,
+      next,
     };
   },
 });

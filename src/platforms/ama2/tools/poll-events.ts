@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../../../core/cursor.js';
-import { ToolInputError } from '../../../core/input-error.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import {
   defineAma2Tool,
@@ -13,20 +11,6 @@ import {
 } from '../support.js';
 
 const NAME = 'ama2_poll_events';
-
-/** Where a page starts: the cursor's seq, else after_seq, else the beginning. */
-export function startSeq(input: { thread_id: string; after_seq?: number; cursor?: string }): number {
-  if (!input.cursor) return input.after_seq ?? 0;
-  const state = decodeCursor(NAME, input.cursor);
-  if (state.thread !== input.thread_id || typeof state.seq !== 'number') {
-    throw new ToolInputError(
-      `cursor belongs to another thread; omit it or pass the next_cursor of ${NAME} for ${input.thread_id}.`,
-    );
-  }
-  return state.seq;
-}
-
-const cursorAt = (threadId: string, seq: number) => encodeCursor(NAME, { thread: threadId, seq });
 
 export default defineAma2Tool({
   name: NAME,
@@ -56,14 +40,19 @@ export default defineAma2Tool({
   untrusted: ['content', 'metadata'],
   paginate: {
     items: 'events',
-    resume: (input, output, kept) =>
-      cursorAt(input.thread_id, kept > 0 ? output.events[kept - 1]!.thread_seq : startSeq(input)),
+    scope: ['thread_id'],
+    // The state is a thread_seq; what the page shows, once cut or resumed, is what these describe.
+    shown: (out, { more }) => ({
+      latest_seq: out.events.at(-1)?.thread_seq ?? out.latest_seq,
+      has_more: more,
+    }),
   },
   async run(input, ctx) {
-    const from = startSeq(input);
+    // A cursor wins over after_seq.
+    const from = ctx.page.state ?? input.after_seq ?? 0;
     const page = await ctx.client.pollEvents(
       input.thread_id,
-      { lastThreadSeq: from, limit: input.limit },
+      { lastThreadSeq: from, limit: ctx.page.limit },
       ctx.signal,
     );
     rememberThread(ctx.recent, input.thread_id);
@@ -74,7 +63,8 @@ export default defineAma2Tool({
       events,
       has_more: page.has_more,
       latest_seq: latest,
-      ...(page.has_more ? { next_cursor: cursorAt(input.thread_id, latest) } : {}),
+      next: page.has_more ? latest : undefined,
+      from,
     };
   },
 });

@@ -1,15 +1,18 @@
 import { z } from 'zod';
+import { pageOfWhole } from '../../../core/paging.js';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { callIdParam, callUri, defineAmigoTool, NOT_FOUND, remember } from '../support.js';
 
 type Json = Record<string, unknown>;
+const NAME = 'amigo_get_call';
 
 export default defineAmigoTool({
-  name: 'amigo_get_call',
+  name: NAME,
   title: 'Get Amigo call',
   description:
-    'Returns a voice call: its transcript (caller and agent words per turn, with the conversation state) and the intelligence summary (key moments, quality, escalation). Transcripts hold personal data: quote only what the task needs.',
+    'Returns a voice call: its transcript (caller and agent words per turn, with the conversation state; a long one a page at a time, pass next_cursor to continue) and the intelligence summary (key moments, quality, escalation). Transcripts hold personal data: quote only what the task needs.',
   platform: 'amigo',
-  input: { call_id: callIdParam },
+  input: { call_id: callIdParam, limit: limitParam(200, 50), cursor: cursorParam(NAME) },
   output: {
     call_id: z.string().describe('The call.'),
     status: z.string().optional().describe('Call status.'),
@@ -26,15 +29,18 @@ export default defineAmigoTool({
           agent: z.string().optional().describe('What the agent said.'),
         }),
       )
-      .describe('Turns, in order.'),
+      .describe('Turns on this page, in order.'),
     key_moments: z
       .array(z.object({ type: z.string(), description: z.string(), severity: z.string().optional() }))
       .optional()
       .describe('Notable moments from the intelligence summary.'),
+    ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   notFoundHint: NOT_FOUND.call,
   untrusted: ['transcript', 'key_moments', 'states_visited'],
+  // The platform returns the whole transcript (apis/amigo.md "Calls (voice)"); the registry pages it.
+  paginate: { items: 'transcript', scope: ['call_id'] },
   links: (out) => [
     { uri: callUri(out.call_id), name: `Amigo call ${out.call_id} transcript`, mimeType: 'text/markdown' },
   ],
@@ -45,7 +51,7 @@ export default defineAmigoTool({
       client.getCallIntelligence(input.call_id, ctx.signal),
     ]);
     remember(ctx.recent, callUri(input.call_id), `Amigo call ${input.call_id}`);
-    const turns = (call.turns as Json[] | undefined) ?? [];
+    const { items: turns, next } = pageOfWhole((call.turns as Json[] | undefined) ?? [], ctx.page);
     return {
       call_id: input.call_id,
       status: call.status as string | undefined,
@@ -62,6 +68,7 @@ export default defineAmigoTool({
       key_moments:
         (intel.key_moments as Array<{ type: string; description: string; severity?: string }> | undefined) ??
         [],
+      next,
     };
   },
 });

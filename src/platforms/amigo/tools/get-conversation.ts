@@ -1,14 +1,22 @@
 import { z } from 'zod';
-import { newestWithin } from '../../../core/resources/transcript.js';
+import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { conversationIdParam, conversationUri, defineAmigoTool, NOT_FOUND, remember } from '../support.js';
 
+const NAME = 'amigo_get_conversation';
+
 export default defineAmigoTool({
-  name: 'amigo_get_conversation',
+  name: NAME,
   title: 'Get Amigo conversation',
   description:
-    'Returns a conversation with its turns (who said what, when), newest turns kept when it is long. The same history is the resource amigo://conversations/{conversation_id}; continue an active conversation with amigo_send_message.',
+    'Returns a conversation with its turns (who said what, when), the newest page first; pass next_cursor to read older turns, back to the first. The same history is the resource amigo://conversations/{conversation_id}; continue an active conversation with amigo_send_message.',
   platform: 'amigo',
-  input: { conversation_id: conversationIdParam },
+  input: {
+    conversation_id: conversationIdParam,
+    limit: limitParam(200, 50),
+    cursor: cursorParam(NAME).describe(
+      `next_cursor from a previous ${NAME} result, to read older turns; omit to start with the newest.`,
+    ),
+  },
   output: {
     id: z.string().describe('Conversation id.'),
     status: z.string().describe('active, closed, completed, ...'),
@@ -23,36 +31,38 @@ export default defineAmigoTool({
           timestamp: z.string().optional().describe('ISO time.'),
         }),
       )
-      .describe('Turns, oldest first.'),
-    truncated: z
-      .boolean()
-      .optional()
-      .describe('True when older turns were left out to fit; the resource has them all.'),
+      .describe('Turns on this page, oldest first.'),
+    ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   notFoundHint: NOT_FOUND.conversation,
   untrusted: ['text'],
+  // Read from the newest turn back: a cut leaves out the oldest turns of the page, and next_cursor reads them.
+  paginate: { items: 'turns', scope: ['conversation_id'], backward: true },
   links: (out) => [
     { uri: conversationUri(out.id), name: `Amigo conversation ${out.id}`, mimeType: 'text/markdown' },
   ],
   async run(input, ctx) {
+    // apis/amigo.md "Conversations": no list-messages route, GET returns every turn. The state is
+    // the index after the last turn of the page, so turns added meanwhile do not shift the pages.
     const c = await ctx.client.getConversation(input.conversation_id, ctx.signal);
     remember(ctx.recent, conversationUri(c.id), `Amigo conversation ${c.id}`);
-    const turns = (c.turns ?? []).map((t) => ({
-      role: t.role,
-      text: t.text,
-      timestamp: t.timestamp ?? undefined,
-    }));
-    // Keep the newest turns that fit; the resource has them all.
-    const kept = newestWithin(turns, ctx.maxResultChars * 0.8);
+    const all = c.turns ?? [];
+    const end = Math.min(ctx.page.state ?? all.length, all.length);
+    const start = Math.max(0, end - ctx.page.limit);
     return {
       id: c.id,
       status: c.status,
       channel_kind: c.channel_kind,
       service_id: c.service_id ?? undefined,
       turn_count: c.turn_count,
-      turns: kept,
-      ...(kept.length < turns.length ? { truncated: true } : {}),
+      turns: all.slice(start, end).map((t) => ({
+        role: t.role,
+        text: t.text,
+        timestamp: t.timestamp ?? undefined,
+      })),
+      next: start > 0 ? start : undefined,
+      from: end,
     };
   },
 });

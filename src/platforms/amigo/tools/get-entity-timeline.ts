@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { AMIGO_LIMITS } from '../client.js';
-import {
-  cursorAt,
-  defineAmigoTool,
-  entityIdParam,
-  NOT_FOUND,
-  offsetFrom,
-  remember,
-  timelineUri,
-} from '../support.js';
+import { defineAmigoTool, entityIdParam, NOT_FOUND, nextState, remember, timelineUri } from '../support.js';
 
 const NAME = 'amigo_get_entity_timeline';
 
@@ -44,16 +36,12 @@ export default defineAmigoTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['data'],
   notFoundHint: NOT_FOUND.entity,
-  paginate: {
-    items: 'events',
-    resume: (input, _o, kept) =>
-      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
-  },
+  paginate: { items: 'events', scope: ['entity_id', 'domain'] },
   async run(input, ctx) {
-    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const offset = ctx.page.state ?? 0;
     const page = await ctx.client.getEntityTimeline(
       input.entity_id,
-      { domain: input.domain, limit: input.limit, offset },
+      { domain: input.domain, limit: ctx.page.limit, offset },
       ctx.signal,
     );
     remember(ctx.recent, timelineUri(input.entity_id), `Timeline of ${input.entity_id}`);
@@ -67,13 +55,7 @@ export default defineAmigoTool({
         data: e.data,
       })),
       total: page.total ?? page.events.length,
-      ...(page.has_more
-        ? { next_cursor: cursorAt(NAME, page.next_offset ?? offset + page.events.length, scope(input)) }
-        : {}),
+      next: nextState(page.has_more, page.next_offset ?? offset + page.events.length),
     };
   },
 });
-
-function scope(input: { entity_id: string; domain?: string }): string {
-  return `${input.entity_id}|${input.domain ?? ''}`;
-}

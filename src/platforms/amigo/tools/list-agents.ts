@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { cursorAt, defineAmigoTool, offsetFrom } from '../support.js';
+import { defineAmigoTool, nextState } from '../support.js';
 
 const NAME = 'amigo_list_agents';
 
@@ -33,15 +33,11 @@ export default defineAmigoTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['name', 'description'],
-  paginate: {
-    items: 'agents',
-    resume: (input, _out, kept) =>
-      cursorAt(NAME, offsetFrom(NAME, input.cursor, input.search) + kept, input.search),
-  },
+  paginate: { items: 'agents', scope: ['search'] },
   async run(input, ctx) {
-    const offset = offsetFrom(NAME, input.cursor, input.search);
+    const offset = ctx.page.state ?? 0;
     const page = await ctx.client.listAgents(
-      { search: input.search, limit: input.limit, continuation_token: offset },
+      { search: input.search, limit: ctx.page.limit, continuation_token: offset },
       ctx.signal,
     );
     return {
@@ -53,9 +49,7 @@ export default defineAmigoTool({
         updated_at: a.updated_at,
       })),
       total: page.total ?? undefined,
-      ...(page.has_more
-        ? { next_cursor: cursorAt(NAME, page.continuation_token ?? offset + page.items.length, input.search) }
-        : {}),
+      next: nextState(page.has_more, page.continuation_token ?? offset + page.items.length),
     };
   },
 });

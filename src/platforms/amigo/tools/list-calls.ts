@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, isUuid, limitParam, pageOutput } from '../../../core/params.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { callUri, cursorAt, defineAmigoTool, offsetFrom, remember } from '../support.js';
+import { callUri, defineAmigoTool, nextState, remember } from '../support.js';
 
 const NAME = 'amigo_list_calls';
 
@@ -42,15 +42,11 @@ export default defineAmigoTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  paginate: {
-    items: 'calls',
-    resume: (input, _o, kept) =>
-      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
-  },
+  paginate: { items: 'calls', scope: ['service_id', 'direction'] },
   async run(input, ctx) {
-    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const offset = ctx.page.state ?? 0;
     const page = await ctx.client.listCalls(
-      { service_id: input.service_id, direction: input.direction, limit: input.limit, offset },
+      { service_id: input.service_id, direction: input.direction, limit: ctx.page.limit, offset },
       ctx.signal,
     );
     const calls = page.items.map((c) => ({
@@ -66,13 +62,7 @@ export default defineAmigoTool({
     return {
       calls,
       total: page.total,
-      ...(page.has_more
-        ? { next_cursor: cursorAt(NAME, page.continuation_token ?? offset + page.items.length, scope(input)) }
-        : {}),
+      next: nextState(page.has_more, page.continuation_token ?? offset + page.items.length),
     };
   },
 });
-
-function scope(input: { service_id?: string; direction?: string }): string {
-  return `${input.service_id ?? ''}|${input.direction ?? ''}`;
-}

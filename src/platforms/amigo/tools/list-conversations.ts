@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { conversationUri, cursorAt, defineAmigoTool, offsetFrom, remember } from '../support.js';
+import { conversationUri, defineAmigoTool, nextState, remember } from '../support.js';
 
 const NAME = 'amigo_list_conversations';
 const STATUSES = ['active', 'frozen', 'closed', 'completed', 'in-progress', 'failed'] as const;
@@ -36,15 +36,11 @@ export default defineAmigoTool({
     ...pageOutput,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  paginate: {
-    items: 'conversations',
-    resume: (input, _o, kept) =>
-      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
-  },
+  paginate: { items: 'conversations', scope: ['status', 'channel_kind'] },
   async run(input, ctx) {
-    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const offset = ctx.page.state ?? 0;
     const page = await ctx.client.listConversations(
-      { status: input.status, channel_kind: input.channel_kind, limit: input.limit, offset },
+      { status: input.status, channel_kind: input.channel_kind, limit: ctx.page.limit, offset },
       ctx.signal,
     );
     for (const c of page.items) remember(ctx.recent, conversationUri(c.id), `Amigo conversation ${c.id}`);
@@ -59,11 +55,7 @@ export default defineAmigoTool({
       })),
       total: page.total,
       // This operation has no next_offset: the next page starts after the items returned.
-      ...(page.has_more ? { next_cursor: cursorAt(NAME, offset + page.items.length, scope(input)) } : {}),
+      next: nextState(page.has_more, offset + page.items.length),
     };
   },
 });
-
-function scope(input: { status?: string; channel_kind?: string }): string {
-  return `${input.status ?? ''}|${input.channel_kind ?? ''}`;
-}

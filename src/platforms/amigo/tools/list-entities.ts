@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { cursorAt, defineAmigoTool, entitySummary, offsetFrom, summariseEntity } from '../support.js';
+import { defineAmigoTool, entitySummary, nextState, summariseEntity } from '../support.js';
 
 const NAME = 'amigo_list_entities';
 
@@ -34,20 +34,16 @@ export default defineAmigoTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['display_name', 'tags'],
-  paginate: {
-    items: 'entities',
-    resume: (input, _o, kept) =>
-      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
-  },
+  paginate: { items: 'entities', scope: ['entity_types', 'q', 'semantic', 'tags'] },
   async run(input, ctx) {
-    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const offset = ctx.page.state ?? 0;
     const page = await ctx.client.listEntities(
       {
         entity_type: input.entity_types,
         q: input.q,
         semantic: input.semantic,
         tags: input.tags,
-        limit: input.limit,
+        limit: ctx.page.limit,
         offset,
       },
       ctx.signal,
@@ -55,13 +51,7 @@ export default defineAmigoTool({
     return {
       entities: page.entities.map(summariseEntity),
       total: page.total ?? page.entities.length,
-      ...(page.has_more
-        ? { next_cursor: cursorAt(NAME, page.next_offset ?? offset + page.entities.length, scope(input)) }
-        : {}),
+      next: nextState(page.has_more, page.next_offset ?? offset + page.entities.length),
     };
   },
 });
-
-function scope(input: { entity_types?: string[]; q?: string; semantic?: string; tags?: string[] }): string {
-  return JSON.stringify([input.entity_types, input.q, input.semantic, input.tags]);
-}

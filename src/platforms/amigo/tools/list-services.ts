@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { AMIGO_LIMITS } from '../client.js';
-import { cursorAt, defineAmigoTool, offsetFrom, serviceSummary } from '../support.js';
+import { defineAmigoTool, nextState, serviceSummary } from '../support.js';
 
 const NAME = 'amigo_list_services';
 
@@ -24,15 +24,11 @@ export default defineAmigoTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['name', 'agent_name'],
-  paginate: {
-    items: 'services',
-    resume: (input, _out, kept) =>
-      cursorAt(NAME, offsetFrom(NAME, input.cursor, scope(input)) + kept, scope(input)),
-  },
+  paginate: { items: 'services', scope: ['search', 'is_active'] },
   async run(input, ctx) {
-    const offset = offsetFrom(NAME, input.cursor, scope(input));
+    const offset = ctx.page.state ?? 0;
     const page = await ctx.client.listServices(
-      { search: input.search, is_active: input.is_active, limit: input.limit, continuation_token: offset },
+      { search: input.search, is_active: input.is_active, limit: ctx.page.limit, continuation_token: offset },
       ctx.signal,
     );
     return {
@@ -46,13 +42,7 @@ export default defineAmigoTool({
         agent_name: s.agent_name ?? undefined,
       })),
       total: page.total ?? undefined,
-      ...(page.has_more
-        ? { next_cursor: cursorAt(NAME, page.continuation_token ?? offset + page.items.length, scope(input)) }
-        : {}),
+      next: nextState(page.has_more, page.continuation_token ?? offset + page.items.length),
     };
   },
 });
-
-function scope(input: { search?: string; is_active?: boolean }): string {
-  return `${input.search ?? ''}|${input.is_active ?? ''}`;
-}

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../../../core/cursor.js';
-import { ToolInputError } from '../../../core/input-error.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { contentText } from '../client.js';
 import { defineAttheneTool, rememberSession, SESSION_NOT_FOUND, sessionIdParam } from '../support.js';
@@ -41,25 +39,18 @@ export default defineAttheneTool({
   untrusted: ['content'],
   paginate: {
     items: 'messages',
-    resume: (input, out, kept) =>
-      encodeCursor(NAME, { session: input.session_id, offset: out.offset + kept }),
+    scope: ['session_id'],
+    shown: (out, { skipped }) => ({ offset: out.offset + skipped }),
   },
   async run(input, ctx) {
     const client = ctx.client;
-    let offset = 0;
-    if (input.cursor) {
-      const state = decodeCursor(NAME, input.cursor);
-      if (state.session !== input.session_id) {
-        throw new ToolInputError(
-          `cursor belongs to another session; omit it or pass the next_cursor of ${NAME} for ${input.session_id}.`,
-        );
-      }
-      offset = Number(state.offset) || 0;
-    } else if (input.latest) {
+    const { limit } = ctx.page;
+    let offset = ctx.page.state ?? 0;
+    if (ctx.page.state === undefined && input.latest) {
       const head = await client.getMessages(input.session_id, { limit: 1, offset: 0 }, ctx.signal);
-      offset = Math.max(0, head.total - input.limit);
+      offset = Math.max(0, head.total - limit);
     }
-    const page = await client.getMessages(input.session_id, { limit: input.limit, offset }, ctx.signal);
+    const page = await client.getMessages(input.session_id, { limit, offset }, ctx.signal);
     rememberSession(ctx.recent, input.session_id);
     const next = offset + page.messages.length;
     return {
@@ -72,9 +63,9 @@ export default defineAttheneTool({
       })),
       total: page.total,
       offset,
-      ...(page.has_more
-        ? { next_cursor: encodeCursor(NAME, { session: input.session_id, offset: next }) }
-        : {}),
+      next: page.has_more ? next : undefined,
+      // latest=true chose this offset: a cut page resumes from it, not from a newer "latest".
+      from: offset,
     };
   },
 });

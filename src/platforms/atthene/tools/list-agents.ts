@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOfAll, resumeAfter } from '../../../core/cursor.js';
+import { pageOfWhole } from '../../../core/paging.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { agentSummary, defineAttheneTool, summariseAgent } from '../support.js';
 
@@ -19,11 +19,11 @@ export default defineAttheneTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['name'],
-  paginate: { items: 'agents', resume: resumeAfter(NAME) },
-  async run(input, ctx) {
+  paginate: { items: 'agents' },
+  async run(_input, ctx) {
     // The platform returns every agent at once (no paging documented); pages are cut here.
     const all = await ctx.client.listAgents(ctx.signal);
-    const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
-    return { agents: items.map(summariseAgent), ...page };
+    const { items, next } = pageOfWhole(all, ctx.page);
+    return { agents: items.map(summariseAgent), total: all.length, next };
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOfAll, resumeAfter } from '../../../core/cursor.js';
+import { pageOfWhole } from '../../../core/paging.js';
 import { cursorParam, limitParam, pageOutput } from '../../../core/params.js';
 import { defineAttheneTool, rememberSession, sessionSummary, summariseSession } from '../support.js';
 
@@ -19,11 +19,11 @@ export default defineAttheneTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   untrusted: ['agent_name'],
-  paginate: { items: 'sessions', resume: resumeAfter(NAME) },
-  async run(input, ctx) {
+  paginate: { items: 'sessions' },
+  async run(_input, ctx) {
     const all = await ctx.client.listSessions(ctx.signal);
-    const { items, ...page } = pageOfAll(NAME, all, input.cursor, input.limit);
+    const { items, next } = pageOfWhole(all, ctx.page);
     for (const s of items) rememberSession(ctx.recent, s.session_id);
-    return { sessions: items.map(summariseSession), ...page };
+    return { sessions: items.map(summariseSession), total: all.length, next };
   },
 });
