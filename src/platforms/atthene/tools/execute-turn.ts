@@ -107,10 +107,19 @@ export default defineAttheneTool({
     // The request goes on past wait_seconds (the platform keeps the reply in the history); only
     // cancellation aborts it.
     const execution = ctx.client.execute(input.session_id, request, ctx.signal);
-    execution.catch(() => {});
+    let background = false;
+    // Awaited below while the call waits; once it has returned status running, a failure has no
+    // caller left, so it is logged rather than lost.
+    execution.catch((err: unknown) => {
+      if (background && !ctx.signal.aborted)
+        ctx.log.warn(
+          { session: input.session_id, err },
+          'background Atthene execute failed after status running',
+        );
+    });
     const ticker = setInterval(() => {
       const seconds = Math.round((Date.now() - started) / 1000);
-      void ctx.progress(seconds, input.wait_seconds, `agent running for ${seconds} s`).catch(() => {});
+      void ctx.progress(seconds, input.wait_seconds, `agent running for ${seconds} s`);
     }, PROGRESS_EVERY_MS);
     try {
       const result = await Promise.race([
@@ -119,6 +128,7 @@ export default defineAttheneTool({
       ]);
       const waited = Date.now() - started;
       if (result === 'waiting') {
+        background = true;
         ctx.log.info({ session: input.session_id }, 'execute still running past wait_seconds');
         return {
           session_id: input.session_id,
