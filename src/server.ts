@@ -9,9 +9,10 @@ import {
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { type Clients, secretsOfClients } from './core/client-secrets.js';
+import { PlatformError } from './core/errors.js';
 import { type Logger, scrubSecrets, scrubValue } from './core/log.js';
 import type { PlatformModule } from './core/platform.js';
-import { type CallContext, runTool, selectTools, type ToolDefinition } from './core/registry.js';
+import { type CallContext, errorText, runTool, selectTools, type ToolDefinition } from './core/registry.js';
 import {
   type ResourceContext,
   type ResourceDefinition,
@@ -70,7 +71,14 @@ export function createServer(options: ServerOptions): McpServer {
   // call would pile a listener onto it for every call the session ever made.)
   const inFlight = new Set<AbortController>();
   const recent = new RecentResources();
-  const watchers = new Watchers(options.maxWatchers ?? DEFAULT_MAX_WATCHERS, log);
+  // A watch that fails for good ends; the subscriber hears why (it gets no more updates).
+  const watchers = new Watchers(options.maxWatchers ?? DEFAULT_MAX_WATCHERS, log, (uri, error) =>
+    notifyClient('error', {
+      resource: uri,
+      subscription: 'ended',
+      error: error instanceof PlatformError ? errorText(error) : String((error as Error)?.message ?? error),
+    }),
+  );
 
   /** Important events also go to the client as log notifications (filtered by logging/setLevel). */
   const notifyClient = (level: LoggingLevel, data: Record<string, unknown>) => {

@@ -29,7 +29,7 @@ export interface ToolContext<C = unknown> {
   log: Logger;
   /** Aborted when the client cancels the call or the session ends. */
   signal: AbortSignal;
-  /** Sends a progress notification when the client asked for progress; otherwise does nothing. */
+  /** Sends a progress notification when the client asked for progress; never rejects. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** Conversations this session has seen, for resources/list and id completion. */
   recent: RecentResources;
@@ -238,7 +238,16 @@ export async function runTool(
   const started = performance.now();
   const notes: string[] = [];
   const client = tool.platform === 'core' ? undefined : callContext.clients[tool.platform];
-  const ctx: Omit<ToolContext, 'page'> = { ...callContext, client, note: (text) => void notes.push(text) };
+  const ctx: Omit<ToolContext, 'page'> = {
+    ...callContext,
+    client,
+    note: (text) => void notes.push(text),
+    // A lost progress notification (client gone) must not fail the call: tools never catch it.
+    progress: (...args) =>
+      callContext.progress(...args).catch((err: unknown) => {
+        callContext.log.debug({ tool: tool.name, err }, 'progress notification not sent');
+      }),
+  };
   // The credentials this call used (a session's own, or the server's): a platform may echo them
   // in a successful answer too (an agent named after the key), so results are scrubbed as well.
   const secrets = secretsOfClients(ctx.clients);

@@ -31,8 +31,7 @@ describe('Amigo client and emulator against the OpenAPI document', () => {
     await client.getService(text.id);
     const conversation = await client.createConversation({ service_id: text.id, auto_greet: true });
     await client.createTurn(conversation.id, { message: 'Can I book an appointment?' }, true);
-    const stream = await client.streamTurn(conversation.id, { message: 'Thanks' }, false);
-    for await (const _chunk of stream.body) {
+    for await (const _event of client.streamTurn(conversation.id, { message: 'Thanks' }, false)) {
       // drain
     }
     await client.listConversations({ limit: 5, offset: 0, status: 'active' });

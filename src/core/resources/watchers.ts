@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PlatformError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 export class WatchLimitError extends Error {
@@ -18,6 +20,8 @@ export class Watchers {
   constructor(
     private readonly max: number,
     private readonly log: Logger,
+    /** Told when a watch ends with an error (the server sends the client a log notification). */
+    private readonly onFailure?: (uri: string, error: unknown) => void,
   ) {}
 
   get size(): number {
@@ -40,8 +44,9 @@ export class Watchers {
     this.#active.set(uri, controller);
     start(controller.signal)
       .catch((error: unknown) => {
-        if (!controller.signal.aborted)
-          this.log.warn({ uri, err: error }, 'resource watch stopped with an error');
+        if (controller.signal.aborted) return;
+        this.log.warn({ uri, err: error }, 'resource watch stopped with an error');
+        this.onFailure?.(uri, error);
       })
       .finally(() => {
         if (this.#active.get(uri) === controller) this.#active.delete(uri);
@@ -60,5 +65,42 @@ export class Watchers {
     this.#closed = true;
     for (const controller of this.#active.values()) controller.abort();
     this.#active.clear();
+  }
+}
+
+/** Transient failures in a row (5xx, network, timeout, 429) a polling watch rides out before it ends. */
+export const WATCH_RETRIES = 3;
+
+export interface PollOptions<T> {
+  signal: AbortSignal;
+  intervalMs: number;
+  read(signal: AbortSignal): Promise<T>;
+  /** Handles one fresh value; returns true when there is nothing more to watch. */
+  seen(value: T): boolean;
+  retries?: number;
+}
+
+/**
+ * Polls until `seen` says done or `signal` aborts. A transient failure backs off (doubling the
+ * interval, at least the Retry-After) and is retried up to `retries` times in a row; any other
+ * failure, or one transient failure too many, is thrown, which ends the watch (Watchers reports it).
+ */
+export async function pollWatch<T>(options: PollOptions<T>): Promise<void> {
+  const { signal, intervalMs, retries = WATCH_RETRIES } = options;
+  let failures = 0;
+  let pause = intervalMs;
+  while (!signal.aborted) {
+    await sleep(pause, undefined, { signal }).catch(() => {});
+    if (signal.aborted) return;
+    try {
+      const value = await options.read(signal);
+      failures = 0;
+      pause = intervalMs;
+      if (options.seen(value)) return;
+    } catch (error) {
+      if (signal.aborted) return;
+      if (!(error instanceof PlatformError && error.retryable) || ++failures > retries) throw error;
+      pause = Math.max(intervalMs * 2 ** failures, error.retryAfterMs ?? 0);
+    }
   }
 }

@@ -1,6 +1,9 @@
-import { HttpClient, path, type QueryValue, type StreamResponse } from '../../core/http-client.js';
+import { HttpClient, path, type QueryValue } from '../../core/http-client.js';
 import type { ClientOptions } from '../../core/platform.js';
 import type { AmigoCredentials } from './credentials.js';
+import { type AmigoTurnEvent, turnEvents } from './turn-stream.js';
+
+export type { AmigoTurnEvent } from './turn-stream.js';
 
 // Amigo Platform API (apis/amigo.md; shapes from src/platforms/amigo/openapi.subset.json, the
 // operations' own OpenAPI document). One method per operation; no formatting here.
@@ -253,14 +256,17 @@ export class AmigoClient {
       })
       .then((r) => r.data);
   }
-  /** POST .../turns/stream: SSE with `event:` names token, thinking, tool_call_*, message, done, error. */
-  streamTurn(
+  /**
+   * POST .../turns/stream: the turn's events, parsed (turn-stream.ts). Throws a PlatformError for
+   * an `error` event, a malformed frame or a stream that ends before `done`.
+   */
+  async *streamTurn(
     conversationId: string,
     body: { message: string },
     includeToolCalls: boolean,
     signal?: AbortSignal,
-  ): Promise<StreamResponse> {
-    return this.http.stream({
+  ): AsyncGenerator<AmigoTurnEvent> {
+    const stream = await this.http.stream({
       method: 'POST',
       path: `${path`/v1/${this.workspaceId}`}${path`/conversations/${conversationId}/turns/stream`}`,
       query: { include_tool_calls: includeToolCalls },
@@ -269,6 +275,7 @@ export class AmigoClient {
       signal,
       bodyTimeoutMs: 120_000,
     });
+    yield* turnEvents(stream, signal);
   }
 
   listCalls(

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { defineResource, type ResourceDefinition } from '../../core/resources/define.js';
 import { historyContents, renderTranscript } from '../../core/resources/transcript.js';
+import { pollWatch } from '../../core/resources/watchers.js';
 import { fenceUntrusted } from '../../core/untrusted.js';
 import type { AmigoClient } from './client.js';
 import { callUri, conversationUri, timelineUri } from './support.js';
@@ -56,19 +56,21 @@ const conversation = defineResource<AmigoClient>({
     );
   },
   async watch({ conversation_id: id = '' }, ctx, { signal, changed }) {
-    const client = ctx.client;
-    let last = (await client.getConversation(id, signal)).turn_count;
-    while (!signal.aborted) {
-      await sleep(AMIGO_WATCH_INTERVAL_MS, undefined, { signal }).catch(() => {});
-      if (signal.aborted) return;
-      const now = await client.getConversation(id, signal).catch(() => undefined);
-      if (now && now.turn_count !== last) {
-        last = now.turn_count;
-        changed();
-      }
-      // A closed conversation takes no more turns: stop watching it.
-      if (now && now.status === 'closed') return;
-    }
+    let last = (await ctx.client.getConversation(id, signal)).turn_count;
+    // A 401, 403 or 404 ends the watch with a log notification to the client (Watchers).
+    await pollWatch({
+      signal,
+      intervalMs: AMIGO_WATCH_INTERVAL_MS,
+      read: (s) => ctx.client.getConversation(id, s),
+      seen(now) {
+        if (now.turn_count !== last) {
+          last = now.turn_count;
+          changed();
+        }
+        // A closed conversation takes no more turns: stop watching it.
+        return now.status === 'closed';
+      },
+    });
   },
 });
 

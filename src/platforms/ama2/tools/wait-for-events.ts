@@ -56,9 +56,11 @@ export default defineAma2Tool({
       const waitSignal = wait.signal;
       const ticker = setInterval(() => {
         const elapsed = Math.round((Date.now() - started) / 1000);
-        void ctx
-          .progress(elapsed, input.timeout_seconds, `waiting for events after thread_seq ${input.after_seq}`)
-          .catch(() => {});
+        void ctx.progress(
+          elapsed,
+          input.timeout_seconds,
+          `waiting for events after thread_seq ${input.after_seq}`,
+        );
       }, PROGRESS_EVERY_MS);
       try {
         // The first live event is enough: the read below collects the whole batch.

@@ -10,6 +10,24 @@ const id = (kind: number, n: number) =>
   `5a4d0b0c-${String(kind).padStart(4, '0')}-4000-8000-${String(n).padStart(12, '0')}`;
 const day = (offset: number, hour = 9) => new Date(Date.UTC(2026, 10, 1 + offset, hour, 0, 0)).toISOString();
 
+const FIRST_NAMES = [
+  'Avery',
+  'Blake',
+  'Casey',
+  'Devon',
+  'Emery',
+  'Finley',
+  'Gray',
+  'Harper',
+  'Indy',
+  'Jules',
+  'Kai',
+  'Lane',
+  'Morgan',
+  'Noor',
+  'Oakley',
+];
+
 export interface ConversationState {
   detail: Json & { id: string; status: string; lifecycle: string; turn_count: number; updated_at: string };
   turns: Array<{ role: 'agent' | 'user' | 'system'; text: string; timestamp: string; content: unknown[] }>;
@@ -34,6 +52,16 @@ export class AmigoWorld {
     turnDelayMs = 30,
   ) {
     this.turnDelayMs = turnDelayMs;
+    this.#seedAgents(workspaceId);
+    this.#seedServices(workspaceId);
+    this.#seedPatients(workspaceId);
+    this.#seedAppointments(workspaceId);
+    this.#seedCalls();
+    this.#seedFunctions();
+  }
+
+  /** 23 agents: three named ones, then generated. */
+  #seedAgents(workspaceId: string): void {
     const names = ['Maple Reception Agent', 'Maple Scheduling Agent', 'Maple Billing Agent'];
     for (let n = 1; n <= 23; n++) {
       this.agents.push({
@@ -49,6 +77,10 @@ export class AmigoWorld {
         updated_at: day(-10 + (n % 10)),
       });
     }
+  }
+
+  /** 22 services, text and voice alternating. */
+  #seedServices(workspaceId: string): void {
     for (let n = 1; n <= 22; n++) {
       const agent = this.agents[(n - 1) % 3]!;
       const text = n % 2 === 1;
@@ -79,24 +111,11 @@ export class AmigoWorld {
         updated_at: day(-2),
       });
     }
-    const first = [
-      'Avery',
-      'Blake',
-      'Casey',
-      'Devon',
-      'Emery',
-      'Finley',
-      'Gray',
-      'Harper',
-      'Indy',
-      'Jules',
-      'Kai',
-      'Lane',
-      'Morgan',
-      'Noor',
-      'Oakley',
-    ];
-    first.forEach((name, i) => {
+  }
+
+  /** One patient per first name, each with five timeline events. */
+  #seedPatients(workspaceId: string): void {
+    FIRST_NAMES.forEach((name, i) => {
       const patientId = id(4, i + 1);
       this.entities.push({
         id: patientId,
@@ -130,11 +149,15 @@ export class AmigoWorld {
         })),
       );
     });
+  }
+
+  /** 12 appointments, one per early patient. */
+  #seedAppointments(workspaceId: string): void {
     for (let i = 0; i < 12; i++) {
       this.entities.push({
         id: id(6, i + 1),
         entity_type: 'appointment',
-        display_name: `Check-up for ${first[i]} Example`,
+        display_name: `Check-up for ${FIRST_NAMES[i]} Example`,
         appointment_start: day(i + 1, 14),
         appointment_end: day(i + 1, 15),
         appointment_status: i % 4 === 0 ? 'cancelled' : 'booked',
@@ -150,6 +173,10 @@ export class AmigoWorld {
       });
       this.events.set(id(6, i + 1), []);
     }
+  }
+
+  /** 12 voice calls on the appointment line. */
+  #seedCalls(): void {
     for (let i = 0; i < 12; i++) {
       this.calls.push({
         id: id(7, i + 1),
@@ -168,9 +195,13 @@ export class AmigoWorld {
         started_at: day(i, 10),
         source: 'real',
         turns: 2,
-        patient: first[i],
+        patient: FIRST_NAMES[i],
       });
     }
+  }
+
+  /** Two stored read-only SQL functions. */
+  #seedFunctions(): void {
     this.functions.push(
       {
         name: 'appointments_by_status',

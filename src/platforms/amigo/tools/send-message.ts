@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { PlatformError } from '../../../core/errors.js';
 import { ToolInputError } from '../../../core/input-error.js';
 import { isUuid } from '../../../core/params.js';
-import { readSse } from '../../../core/sse.js';
 import { conversationUri, defineAmigoTool, NOT_FOUND, remember } from '../support.js';
 
 const uuid = (field: string, from: string) =>
@@ -76,59 +74,25 @@ export default defineAmigoTool({
     }
     remember(ctx.recent, conversationUri(conversationId), `Amigo conversation ${conversationId}`);
 
-    const stream = await client.streamTurn(
+    const replies: Array<{ text: string }> = [];
+    const toolCalls: Array<{ tool_name: string; input?: unknown; result?: unknown; succeeded?: boolean }> =
+      [];
+    let done: { status?: string; turn_count?: number } = {};
+    let tokens = 0;
+    const events = client.streamTurn(
       conversationId,
       { message: input.message },
       input.include_tool_calls,
       ctx.signal,
     );
-    const replies: Array<{ text: string }> = [];
-    const toolCalls: Array<{ tool_name: string; input?: unknown; result?: unknown; succeeded?: boolean }> =
-      [];
-    let done: { status?: string; turn_count?: number } | undefined;
-    let tokens = 0;
-    try {
-      for await (const frame of readSse(stream.body, { platform: 'amigo', signal: ctx.signal })) {
-        const data = JSON.parse(frame.data) as Record<string, unknown>;
-        // The event name lives only on the `event:` line (apis/amigo.md §7).
-        switch (frame.event) {
-          case 'token':
-            await ctx.progress(++tokens, undefined, String(data.text ?? '')).catch(() => {});
-            break;
-          case 'tool_call_completed':
-            toolCalls.push({
-              tool_name: String(data.tool_name),
-              input: data.input,
-              result: data.result,
-              succeeded: data.succeeded as boolean,
-            });
-            break;
-          case 'message':
-            if (data.role !== 'user') replies.push({ text: String(data.text ?? '') });
-            break;
-          case 'done':
-            done = data as typeof done;
-            break;
-          case 'error':
-            throw new PlatformError({
-              kind: data.retryable ? 'server' : 'validation',
-              platform: 'amigo',
-              code: String(data.code ?? 'stream_error'),
-              message: String(data.message ?? 'the turn failed'),
-              ...(typeof data.status_code === 'number' ? { status: data.status_code } : {}),
-            });
-        }
-      }
-    } finally {
-      stream.close();
-    }
-    if (!done) {
-      throw new PlatformError({
-        kind: 'server',
-        platform: 'amigo',
-        code: 'stream_interrupted',
-        message: 'the turn stream ended before done',
-      });
+    for await (const event of events) {
+      if (event.event === 'token') await ctx.progress(++tokens, undefined, event.text);
+      else if (event.event === 'tool_call_completed') {
+        const { tool_name, input: args, result, succeeded } = event;
+        toolCalls.push({ tool_name, input: args, result, succeeded });
+      } else if (event.event === 'message' && event.role !== 'user') replies.push({ text: event.text });
+      // streamTurn ends after `done`, or throws (apis/amigo.md §7).
+      else if (event.event === 'done') done = event;
     }
     return {
       conversation_id: conversationId,

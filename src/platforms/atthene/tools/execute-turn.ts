@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ToolInputError } from '../../../core/input-error.js';
 import type { ExecuteRequest } from '../client.js';
@@ -9,8 +8,8 @@ import {
   sessionIdParam,
   sessionUri,
 } from '../support.js';
+import { waitForTurn } from '../wait.js';
 
-const PROGRESS_EVERY_MS = 2000;
 export const WAIT_MAX_SECONDS = 55;
 
 const block = z
@@ -104,34 +103,17 @@ export default defineAttheneTool({
     };
     const started = Date.now();
     rememberSession(ctx.recent, input.session_id);
-    // The request goes on past wait_seconds (the platform keeps the reply in the history); only
-    // cancellation aborts it.
     const execution = ctx.client.execute(input.session_id, request, ctx.signal);
-    execution.catch(() => {});
-    const ticker = setInterval(() => {
-      const seconds = Math.round((Date.now() - started) / 1000);
-      void ctx.progress(seconds, input.wait_seconds, `agent running for ${seconds} s`).catch(() => {});
-    }, PROGRESS_EVERY_MS);
-    try {
-      const result = await Promise.race([
-        execution,
-        sleep(input.wait_seconds * 1000, 'waiting' as const, { signal: ctx.signal }),
-      ]);
-      const waited = Date.now() - started;
-      if (result === 'waiting') {
-        ctx.log.info({ session: input.session_id }, 'execute still running past wait_seconds');
-        return {
-          session_id: input.session_id,
-          status: 'running',
-          reply: '',
-          messages: [],
-          tool_calls: [],
-          waited_ms: waited,
-        };
-      }
-      return { session_id: input.session_id, ...result, waited_ms: waited };
-    } finally {
-      clearInterval(ticker);
-    }
+    const result = await waitForTurn(execution, input.wait_seconds, ctx, input.session_id);
+    const waited_ms = Date.now() - started;
+    if (result !== 'running') return { session_id: input.session_id, ...result, waited_ms };
+    return {
+      session_id: input.session_id,
+      status: 'running',
+      reply: '',
+      messages: [],
+      tool_calls: [],
+      waited_ms,
+    };
   },
 });
