@@ -4,6 +4,7 @@ import { type Clients, closeClients, createClients, credentialSecrets } from './
 import {
   type Config,
   ConfigError,
+  CREDENTIAL_HEADERS,
   credentialsFromHeaders,
   PLATFORMS,
   parseConfig,
@@ -131,7 +132,8 @@ async function run(config: Config): Promise<void> {
       const configured = platforms.filter((p) => p.configured);
       return { ready: configured.every((p) => p.reachable && p.authenticated), detail: configured };
     };
-    const handle = await startHttpServer(config.http, makeSession, log, { readiness });
+    const credentialHeaders = Object.keys(CREDENTIAL_HEADERS);
+    const handle = await startHttpServer(config.http, makeSession, log, { readiness, credentialHeaders });
     cleanups.unshift(() => handle.close());
     printHttpBanner(handle.url, config, offered);
     return;
