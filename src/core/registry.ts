@@ -4,7 +4,7 @@ import { type Clients, secretsOfClients } from './clients.js';
 import type { Platform } from './config.js';
 import { PlatformError } from './errors.js';
 import { ToolInputError } from './input-error.js';
-import { type Logger, scrubSecrets, scrubValue } from './log.js';
+import { type Logger, scrubResult, scrubSecrets } from './log.js';
 import type { RecentResources } from './resources/recent.js';
 import { renderFenced } from './untrusted.js';
 
@@ -241,7 +241,7 @@ export async function runTool(
   const errorResult = (text: string): CallToolResult =>
     errorResultOf(scrubSecrets([text, ...notes].join(' '), secrets));
   try {
-    const output = scrubValue(await tool.run(input as never, ctx), secrets);
+    const output = scrubResult(await tool.run(input as never, ctx), secrets);
     ctx.log.debug({ tool: tool.name, ms: Math.round(performance.now() - started) }, 'tool call done');
     return shapeResult(tool, input, output as Record<string, unknown>, ctx.maxResultChars);
   } catch (error) {
