@@ -29,7 +29,7 @@ export interface HttpExtras {
    * The platform credential headers (lower case): a browser may send them (CORS), and a session
    * is bound to their values at initialize.
    */
-  credentialHeaders?: readonly string[];
+  credentialHeaders: readonly string[];
 }
 
 const displayHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
@@ -45,13 +45,13 @@ export async function startHttpServer(
   options: HttpOptions,
   makeSession: SessionFactory,
   log: Logger,
-  extras: HttpExtras = {},
+  extras: HttpExtras,
 ): Promise<HttpServerHandle> {
   let boundPort = options.port;
   // From configuration only, never from the request's Host (issue #12 E8).
   const baseUrl = () => options.publicUrl ?? `http://${displayHost(options.host)}:${boundPort}`;
   const auth = await createAuth(options, () => `${baseUrl()}/.well-known/oauth-protected-resource`);
-  const credentialHeaders = extras.credentialHeaders ?? [];
+  const { credentialHeaders } = extras;
   const sessions = new SessionTable(options, credentialHeaders, log);
   const limits = new Limits(options);
   const state = { closing: false, statelessLive: 0 };

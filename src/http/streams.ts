@@ -75,8 +75,9 @@ export class SessionCalls {
     if (ids.length === 0) return;
     const stream: PostStream = { open: new Set(ids), cancelled: [] };
     for (const id of ids) this.#calls.set(id, stream);
-    if (canResume) return;
     res.once('close', () => {
+      // Not 200: the transport refused the POST (406, 400) before running anything.
+      if (canResume && res.statusCode === 200) return;
       for (const id of ids) if (this.#calls.get(id) === stream) this.#abort(id);
     });
   }

@@ -604,6 +604,17 @@ describe('calls whose POST stream drops (review of E4)', () => {
     const after = proc.stderr().slice(logBefore);
     expect(after.match(/"tool":"ama2_wait_for_events"[^\n]*"tool call done"/g)?.length).toBe(2);
   }, 20_000);
+  it('a request the transport refuses (406) does not stay counted, resumable or not', async () => {
+    proc = await startHttpCli(['--sandbox'], { MCP_SESSION_MAX_IN_FLIGHT: '1' });
+    const session = await openSession(proc.url, {}, fetch, '2025-11-25');
+    const refused = await post(proc.url, toolCall(2, 'platforms_status', {}), {
+      ...session,
+      accept: 'application/json',
+    });
+    expect(refused.status).toBe(406);
+    expect((await call(proc.url, session, 3, 'platforms_status', {})).status).toBe(200);
+    await expectHealthy(proc.url);
+  }, 20_000);
 });
 
 describe('a listen-only session (review of E7)', () => {
