@@ -161,13 +161,13 @@ async function serveStateless(
   // Closing the server aborts its calls, so a call counts until its response stream closes.
   const release = ctx.limits.admitStateless(principal, requestsIn(body), res);
   if (!release) return;
+  res.once('close', release);
   const handle = await sessionServer(ctx, req, res);
-  if (!handle) return release();
+  if (!handle) return;
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
   ctx.state.statelessLive++;
   res.once('close', () => {
     ctx.state.statelessLive--;
-    release();
     void transport.close();
     void handle.close();
   });
