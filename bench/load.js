@@ -18,6 +18,7 @@ const server = spawn(process.execPath, ['dist/cli.js', '--sandbox', '--http', '-
     ...process.env,
     LOG_LEVEL: 'warn',
     MCP_MAX_SESSIONS: String(SESSIONS + 10),
+    MCP_MAX_SESSIONS_PER_PRINCIPAL: String(SESSIONS + 10),
     MCP_SESSION_RATE_PER_MINUTE: '100000',
     // Every session is one client address here; the defaults are sized for separate clients.
     MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(4 * SESSIONS),

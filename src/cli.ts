@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 import type { IncomingMessage } from 'node:http';
 import { type Clients, closeClients, createClients, credentialSecrets } from './core/clients.js';
-import { type Config, ConfigError, credentialsFromHeaders, parseConfig, usage } from './core/config.js';
+import {
+  type Config,
+  ConfigError,
+  CREDENTIAL_HEADERS,
+  credentialsFromHeaders,
+  parseConfig,
+  usage,
+} from './core/config.js';
 import { createLogger, type Logger, scrubSecrets } from './core/log.js';
 import { PLATFORM_MODULES } from './platforms/index.js';
 import { createServer } from './server.js';
@@ -126,7 +133,8 @@ async function run(config: Config): Promise<void> {
       const configured = platforms.filter((p) => p.configured);
       return { ready: configured.every((p) => p.reachable && p.authenticated), detail: configured };
     };
-    const handle = await startHttpServer(config.http, makeSession, log, { readiness });
+    const credentialHeaders = Object.keys(CREDENTIAL_HEADERS);
+    const handle = await startHttpServer(config.http, makeSession, log, { readiness, credentialHeaders });
     cleanups.unshift(() => handle.close());
     printHttpBanner(handle.url, config, offered);
     return;

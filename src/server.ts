@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { type Clients, secretsOfClients } from './core/client-secrets.js';
 import { PlatformError } from './core/errors.js';
-import { type Logger, scrubSecrets, scrubValue } from './core/log.js';
+import { type Logger, scrubResult, scrubSecrets } from './core/log.js';
 import type { PlatformModule } from './core/platform.js';
 import { type CallContext, errorText, runTool, selectTools, type ToolDefinition } from './core/registry.js';
 import {
@@ -199,10 +199,13 @@ function registerResource(
     return;
   }
   const prefix = templatePrefix(def.uriTemplate);
+  // Titles carry names from the platform (`Session with <agent name>`): scrubbed like a read.
   const list = async () => {
     const ctx = context(AbortSignal.timeout(15_000));
-    if (def.list) return { resources: await def.list(ctx) };
-    return { resources: ctx.recent.list(prefix).map(({ platform: _platform, ...resource }) => resource) };
+    const resources = def.list
+      ? await def.list(ctx)
+      : ctx.recent.list(prefix).map(({ platform: _platform, ...resource }) => resource);
+    return { resources: scrubResult(resources, secretsOfClients(ctx.clients)) };
   };
   const variables = new UriTemplate(def.uriTemplate).variableNames;
   const complete = Object.fromEntries(
@@ -211,7 +214,7 @@ function registerResource(
       async (value: string) => {
         const ctx = context(AbortSignal.timeout(10_000));
         const custom = def.complete?.[name];
-        if (custom) return custom(value, ctx);
+        if (custom) return scrubResult(await custom(value, ctx), secretsOfClients(ctx.clients));
         // Default: ids of recently seen resources of this template.
         const template = new UriTemplate(def.uriTemplate);
         return ctx.recent
@@ -237,7 +240,7 @@ async function readScrubbed(
   vars: Record<string, string>,
   ctx: ResourceContext<never>,
 ): ReturnType<ResourceDefinition['read']> {
-  return scrubValue(await def.read(uri, vars, ctx), secretsOfClients(ctx.clients));
+  return scrubResult(await def.read(uri, vars, ctx), secretsOfClients(ctx.clients));
 }
 
 function flattenVariables(vars: Record<string, string | string[]>): Record<string, string> {

@@ -1,6 +1,6 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../src/http/guard.js';
+import { RateLimiter } from '../src/http/limits.js';
 import { BoundedEventStore, EventBudget } from '../src/http/support.js';
 
 // The accounting behind issue #12 E4 and E5, in memory; the attacks themselves are in

@@ -28,6 +28,8 @@ export interface HttpOptions {
   /** Serve each request without server-side session state. */
   stateless: boolean;
   maxSessions: number;
+  /** Sessions one principal (the client address when unauthenticated) may hold open at once. */
+  maxSessionsPerPrincipal: number;
   /** Requests per minute per session (429 with Retry-After past it). */
   sessionRatePerMinute: number;
   maxWatchers: number;
@@ -73,10 +75,12 @@ export const ENV_VARS = {
   MCP_SESSION_IDLE_SECONDS: 'idle HTTP sessions are closed after this many seconds (default 1800)',
   MCP_MAX_RESULT_CHARS: 'largest tool result in characters (default 20000)',
   MCP_MAX_SESSIONS: 'most concurrent HTTP sessions (default 100; more get 503)',
+  MCP_MAX_SESSIONS_PER_PRINCIPAL:
+    'most concurrent HTTP sessions of one client (token subject or token, else address; default 20; more get 503)',
   MCP_SESSION_RATE_PER_MINUTE:
     'JSON-RPC messages per minute per client (token subject or token, else address), every message of a batch counted (default 600; more get 429)',
   MCP_SESSION_MAX_IN_FLIGHT:
-    'requests one HTTP session may have unanswered at once (default 16; more get 429)',
+    'requests one HTTP session (with --stateless: one client) may have unanswered at once (default 16; more get 429)',
   MCP_EVENT_STORE_SESSION_BYTES: 'bytes of resumable-stream events kept per HTTP session (default 1048576)',
   MCP_EVENT_STORE_TOTAL_BYTES:
     'bytes of resumable-stream events kept for all sessions together (default 67108864)',
@@ -231,6 +235,7 @@ const ServerEnvSchema = z.object({
   MCP_SESSION_IDLE_SECONDS: positiveInt('MCP_SESSION_IDLE_SECONDS', 7 * 24 * 3600).default(1800),
   MCP_MAX_RESULT_CHARS: positiveInt('MCP_MAX_RESULT_CHARS', 1_000_000).default(20_000),
   MCP_MAX_SESSIONS: positiveInt('MCP_MAX_SESSIONS', 100_000).default(100),
+  MCP_MAX_SESSIONS_PER_PRINCIPAL: positiveInt('MCP_MAX_SESSIONS_PER_PRINCIPAL', 100_000).default(20),
   MCP_SESSION_RATE_PER_MINUTE: positiveInt('MCP_SESSION_RATE_PER_MINUTE', 1_000_000).default(600),
   MCP_MAX_WATCHERS: positiveInt('MCP_MAX_WATCHERS', 1000).default(20),
   MCP_SESSION_MAX_IN_FLIGHT: positiveInt('MCP_SESSION_MAX_IN_FLIGHT', 10_000).default(16),
@@ -407,6 +412,7 @@ function httpOptions(f: Flags, e: ServerEnv): HttpOptions {
     sessionIdleMs: e.MCP_SESSION_IDLE_SECONDS * 1000,
     stateless: f.stateless,
     maxSessions: e.MCP_MAX_SESSIONS,
+    maxSessionsPerPrincipal: e.MCP_MAX_SESSIONS_PER_PRINCIPAL,
     sessionRatePerMinute: e.MCP_SESSION_RATE_PER_MINUTE,
     maxWatchers: e.MCP_MAX_WATCHERS,
     maxInFlightPerSession: e.MCP_SESSION_MAX_IN_FLIGHT,

@@ -77,21 +77,38 @@ export function scrubSecrets(text: string, extra: readonly string[] = []): strin
   return out;
 }
 
+// In results only strings that really are tokens: an AMA2 external-agent token (`ama_eat_` + hex,
+// apis/ama2.md §1) or a JWT (header and payload both base64url JSON). Text that merely names
+// "Bearer authentication" or a token prefix is data a model may edit and write back: left as is.
+const RESULT_TOKEN_PATTERNS: RegExp[] = [
+  /\bama_eat_[0-9a-f]{16,}\b/gi,
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+];
+
 const isPlain = (value: object) => {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 };
 
-/** `scrubSecrets` over every string (and key) of a JSON-like value; the value itself is not changed. */
-export function scrubValue<T>(value: T, extra: readonly string[] = []): T {
+/**
+ * A successful result (tool output, resource read, list or completion) with every known secret
+ * (registered, and `extra`: the session's own) and every real token replaced, in string values
+ * only: keys are never rewritten, so two keys cannot merge. The value itself is not changed.
+ */
+export function scrubResult<T>(value: T, extra: readonly string[] = []): T {
+  const secrets = [...knownSecrets.keys(), ...extra];
+  const scrub = (text: string) => {
+    let out = text;
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(CENSOR);
+    for (const pattern of RESULT_TOKEN_PATTERNS) out = out.replace(pattern, CENSOR);
+    return out;
+  };
   const walk = (inner: unknown): unknown => {
-    if (typeof inner === 'string') return scrubSecrets(inner, extra);
+    if (typeof inner === 'string') return scrub(inner);
     if (Array.isArray(inner)) return inner.map(walk);
-    if (inner !== null && typeof inner === 'object' && isPlain(inner)) {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(inner)) out[scrubSecrets(key, extra)] = walk(item);
-      return out;
-    }
+    // fromEntries defines own properties, so even a "__proto__" key stays a plain key.
+    if (inner !== null && typeof inner === 'object' && isPlain(inner))
+      return Object.fromEntries(Object.entries(inner).map(([key, item]) => [key, walk(item)]));
     return inner;
   };
   return walk(value) as T;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type Clients, secretsOfClients } from './client-secrets.js';
 import { PlatformError } from './errors.js';
 import { ToolInputError } from './input-error.js';
-import { type Logger, scrubSecrets, scrubValue } from './log.js';
+import { type Logger, scrubResult, scrubSecrets } from './log.js';
 import { type PageRequest, type PageResult, type Paginate, pageRequest, pageView } from './paging.js';
 import type { PlatformModule } from './platform.js';
 import type { RecentResources } from './resources/recent.js';
@@ -255,7 +255,7 @@ export async function runTool(
     errorResultOf(scrubSecrets([text, ...notes].join(' '), secrets));
   try {
     const page = pageRequest(tool, input);
-    const output = scrubValue(await tool.run(input as never, { ...ctx, page }), secrets);
+    const output = scrubResult(await tool.run(input as never, { ...ctx, page }), secrets);
     ctx.log.debug({ tool: tool.name, ms: Math.round(performance.now() - started) }, 'tool call done');
     return shapeResult(tool, input, output as Record<string, unknown>, ctx.maxResultChars);
   } catch (error) {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { OAuthOptions } from '../core/config.js';
 
 /** Bytes held by every session's event store together, against one process-wide cap. */
 export class EventBudget {
@@ -128,51 +127,4 @@ export class RateWindow {
   #expire(now: number): void {
     while (this.#times.length > 0 && this.#times[0]! <= now - 60_000) this.#times.shift();
   }
-}
-
-export type AuthResult =
-  | { ok: true; subject?: string; token?: string }
-  | { ok: false; status: 401 | 403; error: string; description: string };
-
-/**
- * OAuth 2.1 resource-server check (MCP authorization spec): a JWT access token verified against
- * the issuer's JWKS, for this audience, unexpired, with every required scope.
- */
-export async function createOAuthVerifier(
-  options: OAuthOptions,
-): Promise<(token: string) => Promise<AuthResult>> {
-  const { createRemoteJWKSet, jwtVerify } = await import('jose');
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl));
-  return async (token) => {
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer: options.issuer, audience: options.audience }));
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? 'ERR_JWT_INVALID';
-      const reason =
-        code === 'ERR_JWT_EXPIRED'
-          ? 'the access token has expired'
-          : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
-            ? `the access token's ${(error as { claim?: string }).claim ?? 'claims'} is not accepted here`
-            : 'the access token is not valid';
-      return { ok: false, status: 401, error: 'invalid_token', description: reason };
-    }
-    const granted = new Set(
-      typeof payload.scope === 'string'
-        ? payload.scope.split(' ')
-        : Array.isArray(payload.scp)
-          ? (payload.scp as string[])
-          : [],
-    );
-    const missing = options.scopes.filter((scope) => !granted.has(scope));
-    if (missing.length > 0) {
-      return {
-        ok: false,
-        status: 403,
-        error: 'insufficient_scope',
-        description: `the access token lacks the scope ${missing.join(' ')}`,
-      };
-    }
-    return { ok: true, ...(typeof payload.sub === 'string' ? { subject: payload.sub } : {}) };
-  };
 }

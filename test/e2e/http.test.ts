@@ -79,6 +79,15 @@ describe('streamable HTTP', () => {
     const localOrigin = await rawPost(started.url, { origin: 'http://localhost:6274' }, initBody);
     expect(localOrigin.status).toBe(200);
     expect(localOrigin.headers['access-control-expose-headers']).toContain('Mcp-Session-Id');
+    // A browser client's preflight: the protocol headers and every platform credential header.
+    const preflight = await fetch(started.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    const allowed = preflight.headers.get('access-control-allow-headers')?.split(', ');
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'mcp-session-id', 'last-event-id']));
+    expect(allowed).toEqual(expect.arrayContaining(['x-ama2-token', 'x-amigo-api-key', 'x-atthene-api-key']));
   });
 
   it('requires the bearer when MCP_HTTP_TOKEN is set: 401 with WWW-Authenticate when missing or wrong', async () => {

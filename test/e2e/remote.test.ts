@@ -137,7 +137,9 @@ describe('limits', () => {
     expect(String(refused)).toMatch(/Too many requests \(MCP_SESSION_RATE_PER_MINUTE=6/);
     expect((await b.listTools()).tools.length).toBeGreaterThan(0);
 
-    // Idle sessions close after MCP_SESSION_IDLE_SECONDS; their slot is free again.
+    // Idle sessions close after MCP_SESSION_IDLE_SECONDS; their slot is free again. A client that
+    // still listens on its GET stream is not idle, so both stop listening first.
+    await Promise.all([a.close(), b.close()]);
     await new Promise((r) => setTimeout(r, 2500));
     const health = (await (await fetch(proc.url.replace('/mcp', '/healthz'))).json()) as { sessions: number };
     expect(health.sessions).toBe(0);

@@ -46,14 +46,15 @@ async function openSession(
   url: string,
   headers: Record<string, string> = {},
   via: typeof fetch = fetch,
+  protocolVersion = INITIALIZE_PARAMS.protocolVersion,
 ): Promise<Record<string, string>> {
-  const init = await post(url, rpc(1, 'initialize', INITIALIZE_PARAMS), headers, via);
+  const init = await post(url, rpc(1, 'initialize', { ...INITIALIZE_PARAMS, protocolVersion }), headers, via);
   expect(init.status, await init.clone().text()).toBe(200);
   await init.text();
   const session = {
     ...headers,
     'mcp-session-id': init.headers.get('mcp-session-id')!,
-    'mcp-protocol-version': '2025-06-18',
+    'mcp-protocol-version': protocolVersion,
   };
   await (await post(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, session, via)).text();
   return session;
@@ -522,4 +523,203 @@ describe('cancelled calls (E7)', () => {
     expect(code).toBe(0);
     expect(Date.now() - stopping).toBeLessThan(5000);
   }, 30_000);
+});
+
+// The second review of the hardened endpoint: limits that a disconnect, a listen-only client, one
+// principal or an ordinary sentence could get around.
+describe('calls whose POST stream drops (review of E4)', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(() => sandbox.close());
+  const ama2Env = (extra: Record<string, string>) => ({
+    AMA2_TOKEN: sandbox.ama2.token,
+    AMA2_BASE_URL: sandbox.ama2.baseUrl,
+    ...extra,
+  });
+  const openStreams = () => sandbox.emulators.ama2.openStreams();
+
+  /** Starts ama2_wait_for_events calls, waits until each holds its platform stream, then drops their POSTs. */
+  async function waitThenDrop(url: string, session: Record<string, string>, ids: number[], seconds: number) {
+    const thread = await call(url, session, 2, 'ama2_create_thread', {
+      target_user_ids: [SANDBOX_USERS[0]!.id],
+    });
+    const threadId = structuredOf<{ thread_id: string }>(thread).thread_id;
+    const before = openStreams();
+    const drops: AbortController[] = [];
+    for (const id of ids) {
+      const drop = new AbortController();
+      const args = { thread_id: threadId, after_seq: 1000, timeout_seconds: seconds };
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { ...HEADERS, ...session },
+        body: JSON.stringify(toolCall(id, 'ama2_wait_for_events', args)),
+        signal: drop.signal,
+      });
+      expect(res.status).toBe(200);
+      void res.text().catch(() => {});
+      drops.push(drop);
+    }
+    expect(await until(() => openStreams() === before + ids.length, 3000)).toBe(true);
+    for (const drop of drops) drop.abort();
+    return { threadId, before };
+  }
+
+  it('a call that cannot be resumed is aborted when its POST stream drops: its platform stream closes at once', async () => {
+    proc = await startHttpCli([], ama2Env({ MCP_SESSION_MAX_IN_FLIGHT: '2' }));
+    const session = await openSession(proc.url);
+    const { threadId, before } = await waitThenDrop(proc.url, session, [3, 4], 6);
+    // Not 6 s later: the tools were aborted, so their long polls to AMA2 end now.
+    expect(await until(() => openStreams() === before, 2500)).toBe(true);
+    const next = await call(proc.url, session, 5, 'ama2_wait_for_events', {
+      thread_id: threadId,
+      after_seq: 1000,
+      timeout_seconds: 1,
+    });
+    expect(next.status).toBe(200);
+    await expectHealthy(proc.url);
+  }, 20_000);
+
+  it('a resumable call whose POST stream drops still counts against MCP_SESSION_MAX_IN_FLIGHT until it answers, and SIGTERM waits for it', async () => {
+    proc = await startHttpCli([], ama2Env({ MCP_SESSION_MAX_IN_FLIGHT: '2', LOG_LEVEL: 'debug' }));
+    // 2025-11-25 clients get a priming event id and may resume the stream with Last-Event-ID.
+    const session = await openSession(proc.url, {}, fetch, '2025-11-25');
+    const { threadId, before } = await waitThenDrop(proc.url, session, [3, 4], 4);
+    await new Promise((r) => setTimeout(r, 300));
+    const third = await post(
+      proc.url,
+      toolCall(5, 'ama2_wait_for_events', { thread_id: threadId, after_seq: 1000, timeout_seconds: 1 }),
+      session,
+    );
+    expect(third.status).toBe(429);
+    expect(await third.text()).toContain('MCP_SESSION_MAX_IN_FLIGHT=2');
+    expect(openStreams()).toBe(before + 2);
+
+    const logBefore = proc.stderr().length;
+    proc.child.kill('SIGTERM');
+    const { code } = await proc.exit;
+    expect(code).toBe(0);
+    // Shutdown let both calls run to their answer instead of closing the session under them.
+    const after = proc.stderr().slice(logBefore);
+    expect(after.match(/"tool":"ama2_wait_for_events"[^\n]*"tool call done"/g)?.length).toBe(2);
+  }, 20_000);
+  it('a request the transport refuses (406) does not stay counted, resumable or not', async () => {
+    proc = await startHttpCli(['--sandbox'], { MCP_SESSION_MAX_IN_FLIGHT: '1' });
+    const session = await openSession(proc.url, {}, fetch, '2025-11-25');
+    const refused = await post(proc.url, toolCall(2, 'platforms_status', {}), {
+      ...session,
+      accept: 'application/json',
+    });
+    expect(refused.status).toBe(406);
+    expect((await call(proc.url, session, 3, 'platforms_status', {})).status).toBe(200);
+    await expectHealthy(proc.url);
+  }, 20_000);
+});
+
+describe('a listen-only session (review of E7)', () => {
+  it('an open standalone GET stream keeps its session past MCP_SESSION_IDLE_SECONDS; closed, the session idles out; SIGTERM does not wait for it', async () => {
+    proc = await startHttpCli(['--sandbox'], { MCP_SESSION_IDLE_SECONDS: '2' });
+    const session = await openSession(proc.url);
+    const listen = () => {
+      const stop = new AbortController();
+      const opened = fetch(proc!.url, {
+        headers: { ...session, accept: 'text/event-stream' },
+        signal: stop.signal,
+      });
+      return { stop, opened };
+    };
+    const first = listen();
+    const stream = await first.opened;
+    expect(stream.status).toBe(200);
+    void stream.text().catch(() => {});
+    await new Promise((r) => setTimeout(r, 4500));
+    expect((await healthz(proc.url)).body.sessions).toBe(1);
+    expect((await call(proc.url, session, 2, 'platforms_status', {})).status).toBe(200);
+
+    first.stop.abort();
+    expect(await until(async () => (await healthz(proc!.url)).body.sessions === 0, 6000)).toBe(true);
+
+    const other = await openSession(proc.url);
+    const again = await fetch(proc.url, { headers: { ...other, accept: 'text/event-stream' } });
+    expect(again.status).toBe(200);
+    void again.text().catch(() => {});
+    const stopping = Date.now();
+    proc.child.kill('SIGTERM');
+    expect((await proc.exit).code).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(5000);
+  }, 30_000);
+});
+
+describe('caps per principal (review of E4)', () => {
+  it('one client cannot take every session slot (MCP_MAX_SESSIONS_PER_PRINCIPAL); another client still opens one', async () => {
+    proc = await startHttpCli(['--sandbox'], { MCP_MAX_SESSIONS: '4', MCP_MAX_SESSIONS_PER_PRINCIPAL: '2' });
+    const first = await openSession(proc.url);
+    await openSession(proc.url);
+    const third = await post(proc.url, rpc(1, 'initialize', INITIALIZE_PARAMS));
+    expect(third.status).toBe(503);
+    expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await third.text()).toContain('MCP_MAX_SESSIONS_PER_PRINCIPAL=2');
+    expect((await openSession(proc.url, {}, fetchFrom('127.0.0.2')))['mcp-session-id']).toBeTruthy();
+    // Closing one frees its slot.
+    expect((await fetch(proc.url, { method: 'DELETE', headers: first })).status).toBe(200);
+    expect((await openSession(proc.url))['mcp-session-id']).toBeTruthy();
+    await expectHealthy(proc.url);
+  }, 20_000);
+
+  it('--stateless caps the calls in flight per client (MCP_SESSION_MAX_IN_FLIGHT); another client is still served', async () => {
+    proc = await startHttpCli(['--sandbox', '--stateless'], { MCP_SESSION_MAX_IN_FLIGHT: '2' });
+    const thread = await call(proc.url, {}, 1, 'ama2_create_thread', {
+      target_user_ids: [SANDBOX_USERS[0]!.id],
+    });
+    const threadId = structuredOf<{ thread_id: string }>(thread).thread_id;
+    const wait = (id: number, via: typeof fetch = fetch) =>
+      post(
+        proc!.url,
+        toolCall(id, 'ama2_wait_for_events', { thread_id: threadId, after_seq: 1000, timeout_seconds: 3 }),
+        {},
+        via,
+      );
+    const slow = [await wait(2), await wait(3)];
+    expect(slow.map((r) => r.status)).toEqual([200, 200]);
+    const third = await wait(4);
+    expect(third.status).toBe(429);
+    expect(await third.text()).toContain('MCP_SESSION_MAX_IN_FLIGHT=2');
+    const elsewhere = await wait(5, fetchFrom('127.0.0.2'));
+    expect(elsewhere.status).toBe(200);
+    await Promise.all([...slow, elsewhere].map((r) => r.text()));
+    expect((await call(proc.url, {}, 6, 'platforms_status', {})).status).toBe(200);
+    expect((await expectHealthy(proc.url)).live_servers).toBe(0);
+  }, 20_000);
+});
+
+describe('scrubbing successful results (review of D2)', () => {
+  it('ordinary text that mentions Bearer or a token prefix is returned as written; an echoed key is redacted from resources/list too', async () => {
+    proc = await startHttpCli(['--sandbox']);
+    const session = await openSession(proc.url);
+    const prompt =
+      'Use Bearer authentication for the calendar API (header: Bearer then the key); tokens start with ama_eat_ and Bearer-token rotation is weekly.';
+    const created = await call(proc.url, session, 2, 'atthene_create_agent', {
+      system_config: {
+        name: `echo ${ATTHENE_SANDBOX_API_KEY}`,
+        agent_type: 'llm_agent',
+        system_prompt: prompt,
+      },
+    });
+    const agentId = structuredOf<{ agent: { id: string } }>(created).agent.id;
+    const got = await call(proc.url, session, 3, 'atthene_get_agent', { agent_id: agentId });
+    const config = structuredOf<{ agent: { system_config: { system_prompt: string } } }>(got).agent
+      .system_config;
+    expect(config.system_prompt).toBe(prompt);
+    expect(got.text).not.toContain(ATTHENE_SANDBOX_API_KEY);
+
+    const opened = await call(proc.url, session, 4, 'atthene_create_session', { agent_id: agentId });
+    expect(opened.message?.result?.isError, opened.text).toBeUndefined();
+    const listed = await post(proc.url, rpc(5, 'resources/list'), session);
+    const text = await listed.text();
+    expect(text).toContain('Session with');
+    expect(text).toContain('[redacted]');
+    expect(text).not.toContain(ATTHENE_SANDBOX_API_KEY);
+    await expectHealthy(proc.url);
+  }, 20_000);
 });

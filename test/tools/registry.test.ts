@@ -182,3 +182,34 @@ describe('errors become results at one boundary', () => {
     }
   });
 });
+
+describe('scrubbing a successful result (review of issue #12 D2)', () => {
+  const TOKEN = `ama_eat_${'9f8e7d6c'.repeat(8)}`;
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+  const echoTool = defineTool({
+    name: 'atthene_echo_config',
+    title: 'Echo a config',
+    description: 'Returns a config for a test.',
+    platform: 'core',
+    input: {},
+    output: { config: z.record(z.string(), z.unknown()).describe('config') },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    async run() {
+      return {
+        config: {
+          prompt: `Use Bearer authentication; keys look like ama_eat_<hex>. Leaked: ${TOKEN} and ${JWT}.`,
+          headers: { 'Bearer abcdefgh1': 'one', 'Bearer abcdefgh2': 'two' },
+        },
+      };
+    },
+  });
+
+  it('redacts real tokens in values, leaves ordinary text and keys as written (two keys never merge)', async () => {
+    const result = await runTool(echoTool, {}, ctx());
+    const config = (result.structuredContent as { config: { prompt: string; headers: object } }).config;
+    expect(config.prompt).toBe(
+      'Use Bearer authentication; keys look like ama_eat_<hex>. Leaked: [redacted] and [redacted].',
+    );
+    expect(config.headers).toEqual({ 'Bearer abcdefgh1': 'one', 'Bearer abcdefgh2': 'two' });
+  });
+});
