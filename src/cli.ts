@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { IncomingMessage } from 'node:http';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { type Clients, closeClients, createClients, credentialSecrets } from './core/clients.js';
 import {
   type Config,
@@ -34,33 +35,21 @@ async function main(): Promise<void> {
   await run(action.config);
 }
 
+/** What the start-up steps share: the config, the logger, the server's clients, what to undo on exit. */
+interface Runtime {
+  config: Config;
+  log: Logger;
+  clients: Clients;
+  cleanups: Array<() => Promise<void>>;
+  makeServer(clients?: Clients, log?: Logger): McpServer;
+}
+
 async function run(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel });
   const cleanups: Array<() => Promise<void>> = [];
+  if (config.sandbox) await useSandbox(config, log, cleanups);
 
-  if (config.sandbox) {
-    // Loaded only when asked for: the emulators are not on the normal start-up path.
-    const { startSandbox, sandboxPlatformCredentials } = await import('./sandbox.js');
-    const { parseFaults } = await import('./core/emulator/faults.js');
-    let faults: ReturnType<typeof parseFaults> | undefined;
-    try {
-      faults = config.sandboxFaults ? parseFaults(config.sandboxFaults) : undefined;
-    } catch (error) {
-      process.stderr.write(
-        `agent-platforms-mcp: --sandbox-faults / SANDBOX_FAULTS: ${(error as Error).message}\n`,
-      );
-      process.exit(2);
-    }
-    const sandbox = await startSandbox({
-      ...(faults ? { faults } : {}),
-      logger: log.child({ component: 'sandbox' }),
-    });
-    cleanups.push(() => sandbox.close());
-    config.credentials = sandboxPlatformCredentials(sandbox, config.platformEnv);
-  }
-
-  const clientOptions = { logger: log.child({ component: 'http-client' }) };
-  const clients = createClients(config.credentials, clientOptions);
+  const clients = createClients(config.credentials, { logger: log.child({ component: 'http-client' }) });
   cleanups.push(() => closeClients(clients));
   const offered = PLATFORM_NAMES.filter((p) => config.toolsets.includes(p) && clients[p]);
   const missing = PLATFORM_NAMES.filter((p) => !clients[p]);
@@ -86,57 +75,11 @@ async function run(config: Config): Promise<void> {
       maxWatchers: config.http.maxWatchers,
       subscriptions: !(config.transport === 'http' && config.http.stateless),
     });
-
-  const shutdown = async (reason: string) => {
-    log.info({ reason }, 'shutting down: finishing in-flight calls');
-    await runCleanups(cleanups, log);
-    process.exit(0);
-  };
-  let stopping = false;
-  const stop = (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    void shutdown(reason);
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-
+  const runtime: Runtime = { config, log, clients, cleanups, makeServer };
+  const stop = onSignals(runtime);
   if (config.transport === 'http') {
-    const { startHttpServer } = await import('./http/server.js');
-    const { probePlatforms } = await import('./core/tools/platforms-status.js');
-    // A session that brings credential headers gets clients of its own, used by it alone; one
-    // that brings none shares the server's.
-    const makeSession = async (req: IncomingMessage) => {
-      const own = credentialsFromHeaders(req.headers, config.credentials, process.env);
-      if (!own) {
-        const server = makeServer();
-        return { server, close: () => server.close().catch(() => {}) };
-      }
-      // Its credentials are scrubbed from its own results and log lines only (issue #12 E2).
-      const sessionLog = createLogger({ level: config.logLevel, secrets: credentialSecrets(own) });
-      const sessionClients = createClients(
-        own,
-        { logger: sessionLog.child({ component: 'http-client' }) },
-        'session',
-      );
-      const server = makeServer(sessionClients, sessionLog);
-      return {
-        server,
-        close: async () => {
-          await server.close().catch(() => {});
-          await closeClients(sessionClients);
-        },
-      };
-    };
-    const readiness = async () => {
-      const platforms = await probePlatforms(PLATFORM_MODULES, clients, AbortSignal.timeout(10_000));
-      const configured = platforms.filter((p) => p.configured);
-      return { ready: configured.every((p) => p.reachable && p.authenticated), detail: configured };
-    };
-    const credentialHeaders = Object.keys(CREDENTIAL_HEADERS);
-    const handle = await startHttpServer(config.http, makeSession, log, { readiness, credentialHeaders });
-    cleanups.unshift(() => handle.close());
-    printHttpBanner(handle.url, config, offered);
+    const url = await serveHttp(runtime);
+    printHttpBanner(url, config, offered);
     return;
   }
   const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
@@ -146,6 +89,87 @@ async function run(config: Config): Promise<void> {
   process.stdin.once('end', () => stop('stdin closed'));
   await server.connect(new StdioServerTransport());
   log.info('ready on stdio');
+}
+
+/** Starts the emulators (loaded only when asked for: not on the normal start-up path) and points the config at them. */
+async function useSandbox(config: Config, log: Logger, cleanups: Array<() => Promise<void>>): Promise<void> {
+  const { startSandbox, sandboxPlatformCredentials } = await import('./sandbox.js');
+  const { parseFaults } = await import('./core/emulator/faults.js');
+  let faults: ReturnType<typeof parseFaults> | undefined;
+  try {
+    faults = config.sandboxFaults ? parseFaults(config.sandboxFaults) : undefined;
+  } catch (error) {
+    process.stderr.write(
+      `agent-platforms-mcp: --sandbox-faults / SANDBOX_FAULTS: ${(error as Error).message}\n`,
+    );
+    process.exit(2);
+  }
+  const sandbox = await startSandbox({
+    ...(faults ? { faults } : {}),
+    logger: log.child({ component: 'sandbox' }),
+  });
+  cleanups.push(() => sandbox.close());
+  config.credentials = sandboxPlatformCredentials(sandbox, config.platformEnv);
+}
+
+/** SIGINT/SIGTERM finish in-flight calls, run the cleanups and exit 0; returns the same stop for other causes. */
+function onSignals({ log, cleanups }: Runtime): (reason: string) => void {
+  let stopping = false;
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, 'shutting down: finishing in-flight calls');
+    void runCleanups(cleanups, log).then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  return stop;
+}
+
+/** Streamable HTTP; resolves with the endpoint URL. */
+async function serveHttp(runtime: Runtime): Promise<string> {
+  const { config, log, clients, cleanups } = runtime;
+  const { startHttpServer } = await import('./http/server.js');
+  const { probePlatforms } = await import('./core/tools/platforms-status.js');
+  const readiness = async () => {
+    const platforms = await probePlatforms(PLATFORM_MODULES, clients, AbortSignal.timeout(10_000));
+    const configured = platforms.filter((p) => p.configured);
+    return { ready: configured.every((p) => p.reachable && p.authenticated), detail: configured };
+  };
+  const credentialHeaders = Object.keys(CREDENTIAL_HEADERS);
+  const handle = await startHttpServer(config.http, (req) => makeSession(runtime, req), log, {
+    readiness,
+    credentialHeaders,
+  });
+  cleanups.unshift(() => handle.close());
+  return handle.url;
+}
+
+/**
+ * A session that brings credential headers gets clients of its own, used by it alone, and its
+ * credentials are scrubbed from its own results and log lines only (issue #12 E2); one that
+ * brings none shares the server's.
+ */
+async function makeSession({ config, makeServer }: Runtime, req: IncomingMessage) {
+  const own = credentialsFromHeaders(req.headers, config.credentials, process.env);
+  if (!own) {
+    const server = makeServer();
+    return { server, close: () => server.close().catch(() => {}) };
+  }
+  const sessionLog = createLogger({ level: config.logLevel, secrets: credentialSecrets(own) });
+  const sessionClients = createClients(
+    own,
+    { logger: sessionLog.child({ component: 'http-client' }) },
+    'session',
+  );
+  const server = makeServer(sessionClients, sessionLog);
+  return {
+    server,
+    close: async () => {
+      await server.close().catch(() => {});
+      await closeClients(sessionClients);
+    },
+  };
 }
 
 async function runCleanups(cleanups: Array<() => Promise<void>>, log: Logger): Promise<void> {

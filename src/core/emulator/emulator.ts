@@ -252,65 +252,16 @@ export class Emulator {
     const body = await this.#readBody(req);
     if (body === 'gone') return;
     const bodyText = body === 'too_large' ? undefined : body;
-    const query: Record<string, string[]> = {};
-    for (const [key, value] of url.searchParams) {
-      query[key] = [...(query[key] ?? []), value];
-    }
-    let json: unknown;
-    if (bodyText && /json/.test(req.headers['content-type'] ?? '')) {
-      try {
-        json = JSON.parse(bodyText);
-      } catch {
-        json = undefined;
-      }
-    }
-    this.received++;
-    if (this.requests.length >= MAX_RECORDED_REQUESTS) this.requests.shift();
-    const record: RecordedRequest = {
-      method,
-      path: safeDecode(rawPath),
-      rawPath: rawUrl,
-      query,
-      headers: req.headers,
-      bodyText: bodyText ?? '',
-      ...(json === undefined ? {} : { json }),
-      time: Date.now(),
-    };
-    this.requests.push(record);
-    res.once('finish', () => {
-      const sent = this.#sentJson.get(res);
-      record.response = { status: res.statusCode, ...(sent === undefined ? {} : { json: sent }) };
-    });
+    const json = bodyText && /json/.test(req.headers['content-type'] ?? '') ? parseJson(bodyText) : undefined;
+    this.#record(req, res, { method, rawPath, rawUrl, url, bodyText, json });
     if (bodyText === undefined) {
       // Close afterwards: the unread rest of the body must not be parsed as a next request.
       return this.#error(res, 413, 'too_large', 'Request body too large', { connection: 'close' });
     }
-
     const { route, params, pathMatched } = this.#match(method, rawPath);
-    const isHealth = /\/health\/?$/.test(rawPath);
-    if (!isHealth || this.#faults.options.includeHealth) {
-      const fault = this.#faults.decide();
-      if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-      if (fault.kind === 'drop') {
-        this.stats.faulted.dropped++;
-        req.socket.destroy();
-        return;
-      }
-      if (fault.kind === 'error') {
-        this.stats.faulted.error++;
-        return this.#error(res, fault.status, 'server_error', 'Injected sandbox failure');
-      }
-      if (fault.kind === 'rate_limited') {
-        this.stats.faulted.rateLimited++;
-        return this.#error(res, 429, 'rate_limited', 'Too many requests (injected)', {
-          'retry-after': String(fault.retryAfterSeconds),
-        });
-      }
-    }
-
+    if (await this.#injectFault(req, res, rawPath)) return;
     if (!route && !pathMatched && this.options.redirectToSlash && !rawPath.endsWith('/')) {
-      const slashed = this.#match(method, `${rawPath}/`);
-      if (slashed.pathMatched) {
+      if (this.#match(method, `${rawPath}/`).pathMatched) {
         res.writeHead(301, { location: `${rawPath}/${url.search}` });
         res.end();
         return;
@@ -320,7 +271,6 @@ export class Emulator {
       if (pathMatched) return this.#error(res, 405, 'method_not_allowed', `Method ${method} not allowed`);
       return this.#error(res, 404, 'not_found', 'Not found');
     }
-
     const controller = new AbortController();
     // Only a client that goes away before the answer is complete aborts the handler.
     res.once('close', () => {
@@ -336,19 +286,80 @@ export class Emulator {
       ...(json === undefined ? {} : { json }),
       signal: controller.signal,
     };
+    await this.#answer(res, route, request);
+  }
+
+  /** Keeps the request (bounded) with the answer it got, for tests to assert on the wire. */
+  #record(
+    req: IncomingMessage,
+    res: ServerResponse,
+    seen: { method: string; rawPath: string; rawUrl: string; url: URL; bodyText?: string; json: unknown },
+  ): void {
+    const query: Record<string, string[]> = {};
+    for (const [key, value] of seen.url.searchParams) query[key] = [...(query[key] ?? []), value];
+    this.received++;
+    if (this.requests.length >= MAX_RECORDED_REQUESTS) this.requests.shift();
+    const record: RecordedRequest = {
+      method: seen.method,
+      path: safeDecode(seen.rawPath),
+      rawPath: seen.rawUrl,
+      query,
+      headers: req.headers,
+      bodyText: seen.bodyText ?? '',
+      ...(seen.json === undefined ? {} : { json: seen.json }),
+      time: Date.now(),
+    };
+    this.requests.push(record);
+    res.once('finish', () => {
+      const sent = this.#sentJson.get(res);
+      record.response = { status: res.statusCode, ...(sent === undefined ? {} : { json: sent }) };
+    });
+  }
+
+  /** Applies the seeded fault for this request; true when it answered (or dropped) it. */
+  async #injectFault(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<boolean> {
+    const isHealth = /\/health\/?$/.test(rawPath);
+    if (isHealth && !this.#faults.options.includeHealth) return false;
+    const fault = this.#faults.decide();
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault.kind === 'drop') {
+      this.stats.faulted.dropped++;
+      req.socket.destroy();
+      return true;
+    }
+    if (fault.kind === 'error') {
+      this.stats.faulted.error++;
+      this.#error(res, fault.status, 'server_error', 'Injected sandbox failure');
+      return true;
+    }
+    if (fault.kind === 'rate_limited') {
+      this.stats.faulted.rateLimited++;
+      this.#error(res, 429, 'rate_limited', 'Too many requests (injected)', {
+        'retry-after': String(fault.retryAfterSeconds),
+      });
+      return true;
+    }
+    return false;
+  }
+
+  async #answer(res: ServerResponse, route: Route, request: EmulatorRequest): Promise<void> {
     try {
       if (!route.public && this.options.authenticate) {
         const denied = this.options.authenticate(request);
         if (denied) return this.#respond(res, denied);
       }
-      if (bodyText && /json/.test(req.headers['content-type'] ?? '') && json === undefined) {
+      if (
+        request.bodyText &&
+        /json/.test(request.headers['content-type'] ?? '') &&
+        request.json === undefined
+      ) {
         if (this.options.badJson) return this.#respond(res, this.options.badJson(request));
         return this.#error(res, 400, 'bad_json', 'Request body is not valid JSON');
       }
       this.stats.handled++;
       await this.#respond(res, await route.handler(request));
     } catch (error) {
-      this.options.logger?.error({ err: error, path: rawPath }, 'sandbox handler failed');
+      this.options.logger?.error({ err: error, path: request.path }, 'sandbox handler failed');
       this.#error(res, 500, 'server_error', 'Internal sandbox error');
     }
   }
@@ -372,6 +383,15 @@ export class Emulator {
 /** Builds an emulator; each platform passes its own error shape and authentication. */
 export function createEmulator(options: EmulatorOptions): Emulator {
   return new Emulator(options);
+}
+
+/** The JSON of a body, or undefined when it is not JSON (the handler decides what to answer). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function safeDecode(path: string): string {
