@@ -67,3 +67,26 @@ describe('ama2_wait_for_events closing a stream nobody has read yet', () => {
     expect(proc.stderr()).not.toMatch(/Unhandled 'error' event|RequestAbortedError/);
   }, 30_000);
 });
+
+describe('ama2_wait_for_events when every stream ends at once', () => {
+  it('a reply arriving mid-wait is reported within a poll interval, and the requests stay under the rate', async () => {
+    const appears = 9_000;
+    stub = await startClosingStub(undefined, (_n, ms) => ({
+      events: ms >= appears ? [stubEvent('thread-1', 11, 'the reply')] : [],
+      has_more: false,
+    }));
+    proc = await startCli({ AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
+    const result = await wait(proc, { thread_id: 'thread-1', after_seq: 10, timeout_seconds: 30 });
+    expect(result.structuredContent).toMatchObject({ timed_out: false, latest_seq: 11 });
+    const times = stub.times;
+    const found = times.find((t) => t >= appears) ?? Number.POSITIVE_INFINITY;
+    // Polling every 2 s once streams keep ending: the reply is read within ~2 s (3.5 s allows for load);
+    // the old backoff slept blind for up to 16-30 s by then.
+    expect(found - appears).toBeLessThan(3500);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
+    expect(Math.max(...gaps)).toBeLessThan(3500);
+    // The documented 300/min per key allows 5 a second; the loop keeps under half of that.
+    const seconds = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
+    expect(times.length).toBeLessThan(2.5 * seconds + 5);
+  }, 40_000);
+});

@@ -10,9 +10,13 @@ export interface Ama2Stub {
   close(): Promise<void>;
 }
 
-/** What a poll answers (`n` counts the polls so far, 1 for the first): a page, or an error status. */
+/**
+ * What a poll answers (`n` counts the polls so far, 1 for the first; `ms` since the stub
+ * started): a page, or an error status.
+ */
 export type PollAnswer = (
   n: number,
+  ms: number,
 ) => { events: Array<Record<string, unknown>>; has_more: boolean } | number;
 
 /**
@@ -36,7 +40,9 @@ export async function startClosingStub(
     requests.push(path);
     times.push(Date.now() - started);
     if (/^\/api\/v1\/chat\/threads\/[^/]+\/events\/stream$/.test(path)) return stream(res);
-    const page = /^\/api\/v1\/chat\/threads\/[^/]+\/events$/.test(path) ? poll(++polls) : 404;
+    const page = /^\/api\/v1\/chat\/threads\/[^/]+\/events$/.test(path)
+      ? poll(++polls, Date.now() - started)
+      : 404;
     res.writeHead(typeof page === 'number' ? page : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(typeof page === 'number' ? { code: 'ERROR', message: `status ${page}` } : page));
   });
