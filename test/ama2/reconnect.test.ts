@@ -101,6 +101,13 @@ describe('the event-loop budget belongs to the key, process-wide', () => {
     expect(keyWindowCount()).toBeLessThanOrEqual(MAX_KEY_WINDOWS);
     expect(windowFor('http://127.0.0.1:1', 'ama_eat_busy')).toBe(busy);
   });
+
+  it('with every window busy, a new key still keeps its window (the stalest goes)', () => {
+    for (let i = 0; i < MAX_KEY_WINDOWS + 10; i++) windowFor('http://127.0.0.1:2', `ama_eat_${i}`).record();
+    const fresh = windowFor('http://127.0.0.1:2', 'ama_eat_fresh');
+    expect(windowFor('http://127.0.0.1:2', 'ama_eat_fresh')).toBe(fresh);
+    expect(keyWindowCount()).toBeLessThanOrEqual(MAX_KEY_WINDOWS);
+  });
 });
 
 describe('RequestWindow turns', () => {

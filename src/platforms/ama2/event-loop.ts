@@ -43,7 +43,8 @@ export class RequestWindow {
       };
       const cancel = () => {
         const queue = this.#queues.get(caller) ?? [];
-        queue.splice(queue.indexOf(grant), 1);
+        const at = queue.indexOf(grant);
+        if (at >= 0) queue.splice(at, 1);
         if (queue.length === 0) this.#queues.delete(caller);
         reject(signal.reason);
       };
@@ -104,19 +105,24 @@ export function windowFor(origin: string, token: string | undefined): RequestWin
   }
   const created = new RequestWindow(EVENT_LOOP_REQUESTS_PER_MINUTE, WINDOW_MS);
   windows.set(key, created);
-  if (windows.size > MAX_KEY_WINDOWS) evictOne();
+  if (windows.size > MAX_KEY_WINDOWS) evictOne(key);
   return created;
 }
 
-/** Drops the least recently used idle window, else the least recently used (memory stays bounded). */
-function evictOne(): void {
+/**
+ * Drops the least recently used idle window, else the least recently used one (memory stays
+ * bounded; only with more busy keys than MAX_KEY_WINDOWS can a key's count start afresh).
+ */
+function evictOne(keep: string): void {
+  let stalest: string | undefined;
   for (const [key, window] of windows) {
+    if (key === keep) continue;
+    stalest ??= key;
     if (window.idle()) {
       windows.delete(key);
       return;
     }
   }
-  const stalest = windows.keys().next().value;
   if (stalest !== undefined) windows.delete(stalest);
 }
 
