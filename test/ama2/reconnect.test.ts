@@ -112,7 +112,7 @@ describe('the event-loop budget belongs to the key, process-wide', () => {
 
 describe('RequestWindow turns', () => {
   it("one caller's many waiters do not starve another caller: turns go round robin", async () => {
-    const window = new RequestWindow(2, 100);
+    const window = new RequestWindow(3, 100);
     const signal = AbortSignal.timeout(5000);
     const order: string[] = [];
     const a = {};
@@ -126,6 +126,23 @@ describe('RequestWindow turns', () => {
     expect(order.indexOf('b')).toBeLessThanOrEqual(3);
     expect(order.filter((o) => o.startsWith('a'))).toEqual(Array.from({ length: 20 }, (_, i) => `a${i}`));
   }, 10_000);
+
+  it('one caller holds at most its share of the window: a late caller finds room at once', async () => {
+    const window = new RequestWindow(3, 60_000);
+    const signal = AbortSignal.timeout(5000);
+    const a = {};
+    const granted: string[] = [];
+    for (const i of [0, 1, 2])
+      void window.reserve(a, signal).then(
+        () => granted.push(`a${i}`),
+        () => {},
+      );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // a holds 2 of 3 (CALLER_SHARE); its third waits for the window to slide.
+    expect(granted).toEqual(['a0', 'a1']);
+    await window.reserve({}, signal);
+    expect(granted).toEqual(['a0', 'a1']);
+  });
 
   it('an aborted waiter leaves the queue and the others go on', async () => {
     const window = new RequestWindow(1, 100);

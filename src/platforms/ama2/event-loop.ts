@@ -15,13 +15,18 @@ export const EVENT_LOOP_REQUESTS_PER_MINUTE = 150;
 export const MAX_KEY_WINDOWS = 1000;
 const WINDOW_MS = 60_000;
 
+/** One caller (a session) may hold at most this share of a key's window: others always find room. */
+export const CALLER_SHARE = 2 / 3;
+
 /**
  * At most `limit` requests in any `windowMs`. record() counts one at once (an explicit poll);
  * reserve() waits its turn: callers are served round robin (one grant each in turn), each
- * caller's own requests in order, so one session's many loops cannot starve another's wait.
+ * caller's own requests in order, and no caller holds more than CALLER_SHARE of the window, so
+ * one session's many loops cannot starve another session's wait.
  */
 export class RequestWindow {
-  readonly #times: number[] = [];
+  readonly #times: Array<{ at: number; caller: object | undefined }> = [];
+  readonly #held = new Map<object, number>();
   readonly #queues = new Map<object, Array<() => void>>();
   #timer: NodeJS.Timeout | undefined;
   constructor(
@@ -31,7 +36,7 @@ export class RequestWindow {
 
   record(): void {
     this.#prune();
-    this.#times.push(Date.now());
+    this.#push(undefined);
   }
 
   reserve(caller: object, signal: AbortSignal): Promise<void> {
@@ -64,25 +69,43 @@ export class RequestWindow {
   #drain(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#queues.size > 0 && this.#prune() < this.limit) {
-      const [caller, queue] = this.#queues.entries().next().value as [object, Array<() => void>];
+    for (let caller = this.#next(); caller; caller = this.#next()) {
+      const queue = this.#queues.get(caller) ?? [];
       // The caller goes to the back of the turn order (Map order is insertion order).
       this.#queues.delete(caller);
       const grant = queue.shift();
       if (queue.length > 0) this.#queues.set(caller, queue);
-      this.#times.push(Date.now());
+      this.#push(caller);
       grant?.();
     }
     if (this.#queues.size === 0) return;
-    const oldest = this.#times[0] ?? Date.now();
+    const oldest = this.#times[0]?.at ?? Date.now();
     this.#timer = setTimeout(() => this.#drain(), Math.max(1, oldest + this.windowMs - Date.now()));
     this.#timer.unref();
   }
 
-  /** Drops times that left the window; the count still inside. */
+  /** The first waiting caller, in turn order, that may make a request now. */
+  #next(): object | undefined {
+    if (this.#prune() >= this.limit) return undefined;
+    const share = Math.max(1, Math.floor(this.limit * CALLER_SHARE));
+    for (const caller of this.#queues.keys()) if ((this.#held.get(caller) ?? 0) < share) return caller;
+    return undefined;
+  }
+
+  #push(caller: object | undefined): void {
+    this.#times.push({ at: Date.now(), caller });
+    if (caller) this.#held.set(caller, (this.#held.get(caller) ?? 0) + 1);
+  }
+
+  /** Drops requests that left the window; the count still inside. */
   #prune(): number {
     const since = Date.now() - this.windowMs;
-    while ((this.#times[0] ?? Number.POSITIVE_INFINITY) <= since) this.#times.shift();
+    for (let first = this.#times[0]; first && first.at <= since; first = this.#times[0]) {
+      this.#times.shift();
+      const held = (first.caller && this.#held.get(first.caller)) || 0;
+      if (first.caller && held > 1) this.#held.set(first.caller, held - 1);
+      else if (first.caller) this.#held.delete(first.caller);
+    }
     return this.#times.length;
   }
 }
