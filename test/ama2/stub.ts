@@ -12,11 +12,12 @@ export interface Ama2Stub {
 
 /**
  * What a poll answers (`n` counts the polls so far, 1 for the first; `ms` since the stub
- * started): a page, or an error status.
+ * started; the request path): a page, or an error status.
  */
 export type PollAnswer = (
   n: number,
   ms: number,
+  path: string,
 ) => { events: Array<Record<string, unknown>>; has_more: boolean } | number;
 
 /**
@@ -41,7 +42,7 @@ export async function startClosingStub(
     times.push(Date.now() - started);
     if (/^\/api\/v1\/chat\/threads\/[^/]+\/events\/stream$/.test(path)) return stream(res);
     const page = /^\/api\/v1\/chat\/threads\/[^/]+\/events$/.test(path)
-      ? poll(++polls, Date.now() - started)
+      ? poll(++polls, Date.now() - started, path)
       : 404;
     res.writeHead(typeof page === 'number' ? page : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(typeof page === 'number' ? { code: 'ERROR', message: `status ${page}` } : page));
