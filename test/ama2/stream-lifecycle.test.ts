@@ -1,7 +1,9 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AMA2_SANDBOX_TOKEN } from '../../src/core/emulator/credentials.js';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, INITIALIZE_PARAMS, spawnCli, startHttpCli } from '../helpers/cli.js';
 import { type Ama2Stub, startClosingStub, stubEvent } from './stub.js';
 
 // Reviewer defects in ama2_wait_for_events through the built CLI: a stream closed before anyone
@@ -65,6 +67,38 @@ describe('ama2_wait_for_events closing a stream nobody has read yet', () => {
     expect(result.content.length).toBeGreaterThan(0);
     expect(await stillAlive(proc, 500)).toBe('alive');
     expect(proc.stderr()).not.toMatch(/Unhandled 'error' event|RequestAbortedError/);
+  }, 30_000);
+});
+
+describe('the same over HTTP, where a crash would end every session', () => {
+  it("one session's wait reads the event; the process and another session go on", async () => {
+    stub = await startClosingStub(undefined, (n) => ({
+      events: n >= 2 ? [stubEvent('thread-1', 11, 'the reply')] : [],
+      has_more: false,
+    }));
+    const http = await startHttpCli([], { AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
+    proc = http;
+    const connect = async () => {
+      const client = new Client({ name: 'lifecycle-test', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+      return client;
+    };
+    const [a, b] = [await connect(), await connect()];
+    try {
+      const result = (await a.callTool({
+        name: 'ama2_wait_for_events',
+        arguments: { thread_id: 'thread-1', after_seq: 10, timeout_seconds: 10 },
+      })) as CallToolResult;
+      expect(result.structuredContent).toMatchObject({ timed_out: false, latest_seq: 11 });
+      expect(await stillAlive(http, 500)).toBe('alive');
+      const other = (await b.callTool({
+        name: 'ama2_poll_events',
+        arguments: { thread_id: 'thread-1', after_seq: 10 },
+      })) as CallToolResult;
+      expect(other.isError).toBeFalsy();
+    } finally {
+      await Promise.all([a.close(), b.close()].map((p) => p.catch(() => {})));
+    }
   }, 30_000);
 });
 
