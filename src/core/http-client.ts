@@ -128,6 +128,23 @@ function buildQuery(query: Record<string, QueryValue> | undefined): string {
   return text ? `?${text}` : '';
 }
 
+/**
+ * Listens for errors on a stream body from the moment it opens and returns its close(). The body
+ * is read lazily (through #guard), so until then nothing else listens; undici's destroy() before
+ * the end emits RequestAbortedError, which with no listener is an uncaught exception that ends the
+ * process. Errors still reach a reader: the body is then errored and its iterator throws.
+ */
+function closer(body: Dispatcher.ResponseData['body']): () => void {
+  body.on('error', () => {});
+  return () => {
+    try {
+      body.destroy();
+    } catch {
+      // Closing is best effort: the stream is being dropped either way.
+    }
+  };
+}
+
 export class HttpClient {
   readonly platform: PlatformName;
   readonly baseUrl: string;
@@ -181,13 +198,12 @@ export class HttpClient {
         const text = await this.#readBody(response.body, options);
         throw this.#errorFrom(response.statusCode, headers, text, options);
       }
-      const body = response.body;
       return {
         status: response.statusCode,
         headers,
         requestId: requestIdFrom(headers),
-        body: this.#guard(body, options),
-        close: () => body.destroy(),
+        body: this.#guard(response.body, options),
+        close: closer(response.body),
       };
     });
   }

@@ -300,4 +300,53 @@ describe('HttpClient', () => {
     expect(frames).toEqual(['first']);
     stream.close();
   });
+
+  it.each([
+    ['ended', (res: ServerResponse) => res.end()],
+    ['still open', (res: ServerResponse) => res.write('data: first\n\n')],
+  ])('closing a %s stream nobody has read emits nothing unhandled, twice is fine', async (_n, finish) => {
+    behaviour = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      finish(res);
+    };
+    const stream = await client().stream({ method: 'GET', path: '/events', bodyTimeoutMs: 0 });
+    // Before the fix, undici's RequestAbortedError had no listener: an uncaught exception.
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      stream.close();
+      stream.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(uncaught).toEqual([]);
+    const frames: string[] = [];
+    const read = (async () => {
+      for await (const frame of readSse(stream.body, { platform: 'amigo' })) frames.push(frame.data);
+    })();
+    // Reading a closed stream ends or fails as a PlatformError, never with undici's raw error.
+    await read.catch((error: unknown) => expect(error).toBeInstanceOf(PlatformError));
+    expect(frames).toEqual([]);
+  });
+
+  it('a socket error before anyone reads the stream still reaches the reader', async () => {
+    behaviour = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: first\n\n');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const stream = await client().stream({ method: 'GET', path: '/events', bodyTimeoutMs: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const error = await failure(
+      (async () => {
+        for await (const _frame of readSse(stream.body, { platform: 'amigo' })) {
+          // The buffered frame may come first; the reset must follow it.
+        }
+      })(),
+    );
+    expect(error.kind).toBe('network');
+    stream.close();
+  });
 });

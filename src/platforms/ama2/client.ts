@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PlatformError } from '../../core/errors.js';
-import { HttpClient, path, type RequestOptions } from '../../core/http-client.js';
+import { HttpClient, path, type RequestOptions, type StreamResponse } from '../../core/http-client.js';
 import type { ClientOptions } from '../../core/platform.js';
 import { readSse } from '../../core/sse.js';
 import type { Ama2Credentials } from './credentials.js';
+import { ReconnectPolicy, type RequestWindow, type Turn, windowFor } from './event-loop.js';
 
 export interface Ama2Health {
   status: string;
@@ -105,23 +106,14 @@ function withBaseUrlHint(error: unknown): unknown {
   });
 }
 
-/**
- * Requests a minute this client's event loops (waits and subscriptions) may make to the poll and
- * stream routes together: half the documented 300 per key (apis/ama2.md §2 "Rate limits"), so the
- * key keeps room for explicit polls and other clients, whatever the server does.
- */
-export const EVENT_LOOP_REQUESTS_PER_MINUTE = 150;
-/** Reconnect backoff of the event loop: full jitter, from 1 s doubling up to 30 s. */
-export const RECONNECT_BACKOFF = { baseMs: 1000, capMs: 30_000 } as const;
-/** A stream that stayed open this long was healthy: the next reconnect starts from the base again. */
-const HEALTHY_STREAM_MS = 30_000;
+export { EVENT_LOOP_REQUESTS_PER_MINUTE } from './event-loop.js';
 
 /** AMA2 Thread Runtime API (apis/ama2.md §2, "Gen A"): routes under /api/v1/chat/threads. */
 export class Ama2Client {
   readonly http: HttpClient;
   readonly hasUserToken: boolean;
   readonly credentials: Ama2Credentials;
-  readonly #eventRequests = new RequestWindow(EVENT_LOOP_REQUESTS_PER_MINUTE, 60_000);
+  readonly #eventRequests: RequestWindow;
   readonly #random: () => number;
 
   constructor(credentials: Ama2Credentials, options: ClientOptions = {}) {
@@ -130,6 +122,7 @@ export class Ama2Client {
     const bearer = credentials.token ?? credentials.userToken;
     this.hasUserToken = credentials.userToken !== undefined;
     this.#random = options.random ?? Math.random;
+    this.#eventRequests = windowFor(this.credentials.baseUrl, bearer);
     this.http = new HttpClient({
       ...options,
       platform: 'ama2',
@@ -220,72 +213,69 @@ export class Ama2Client {
   /**
    * Every event after `afterSeq`, live, in thread_seq order and without duplicates, until `signal`
    * aborts. Uses the SSE stream; since it has no documented Last-Event-ID, each (re)connect first
-   * polls from the last thread_seq seen to fill the gap. Falls back to polling every
-   * `pollIntervalMs` when the stream is unavailable. The docs do not say how long a stream stays
-   * open, so reconnects back off (full jitter, reset by a new event or a long-lived stream), and
-   * every request of the loop waits for room in this client's per-minute budget, so a server that
-   * ends every stream at once cannot drive the key past its documented rate.
+   * polls from the last thread_seq seen to fill the gap. The docs do not say how long a stream
+   * stays open: reconnects back off (never longer than `pollIntervalMs`), and streams that keep
+   * ending at once, or fail, make the loop poll every `pollIntervalMs` instead (ReconnectPolicy).
+   * Every request waits its turn in the key's per-minute budget, shared with `caller`'s other
+   * loops and every other caller of the key in this process (RequestWindow).
    * Auth, permission and not-found errors end the iteration.
    */
   async *streamEvents(
     threadId: string,
-    options: { afterSeq: number; signal: AbortSignal; pollIntervalMs?: number },
+    options: { afterSeq: number; signal: AbortSignal; pollIntervalMs?: number; caller?: object },
   ): AsyncGenerator<Ama2Event> {
     const { signal } = options;
-    const interval = options.pollIntervalMs ?? 2000;
-    const backoff = new Backoff(RECONNECT_BACKOFF.baseMs, RECONNECT_BACKOFF.capMs, this.#random);
-    let last = options.afterSeq;
-    let streamWorks = true;
-    const fatal = (error: unknown) =>
-      !(error instanceof PlatformError) ||
-      ['auth', 'permission', 'not_found', 'validation'].includes(error.kind);
+    const policy = new ReconnectPolicy(options.pollIntervalMs ?? 2000, this.#random);
+    const caller = options.caller ?? {};
+    const seen = { last: options.afterSeq };
     while (!signal.aborted) {
-      let stream: Awaited<ReturnType<Ama2Client['openEventStream']>> | undefined;
-      const opened = Date.now();
-      const seqBefore = last;
-      let failure: PlatformError | undefined;
+      const turn: Turn = { streamed: false, openMs: 0, delivered: false };
       try {
-        if (streamWorks) {
-          await this.#eventRequests.reserve(signal);
-          stream = await this.#openStream(threadId, signal, 'never');
-        }
-        // Catch up from the last seq seen (all of it, page by page) before reading live frames.
-        for (let more = true; more && !signal.aborted; ) {
-          await this.#eventRequests.reserve(signal);
-          const page = await this.#poll(threadId, { lastThreadSeq: last, limit: 100 }, signal, 'never');
-          for (const event of page.events) {
-            if (event.thread_seq > last) {
-              last = event.thread_seq;
-              yield event;
-            }
-          }
-          more = page.has_more && page.events.length > 0;
-        }
-        if (stream) {
-          for await (const frame of readSse(stream.body, { platform: 'ama2', signal })) {
-            const event = parseEvent(frame.data);
-            if (event && event.thread_seq > last) {
-              last = event.thread_seq;
-              yield event;
-            }
-          }
-        }
+        yield* this.#turn(threadId, seen, turn, policy.useStream(), caller, signal);
       } catch (error) {
         if (signal.aborted) return;
-        if (fatal(error)) throw error;
-        failure = error as PlatformError;
-        streamWorks = false;
-      } finally {
-        stream?.close();
+        if (isFatal(error)) throw error;
+        turn.failure = error as PlatformError;
       }
-      if (last > seqBefore || (stream && Date.now() - opened >= HEALTHY_STREAM_MS)) backoff.reset();
-      // A failure (5xx, 429, network) backs off too, at least as long as a Retry-After asks.
-      const pause = failure
-        ? Math.max(interval, backoff.next(), failure.retryAfterMs ?? 0)
-        : streamWorks
-          ? backoff.next()
-          : interval;
-      await sleep(pause, undefined, { signal }).catch(() => {});
+      await sleep(policy.after(turn), undefined, { signal }).catch(() => {});
+    }
+  }
+
+  /** One turn of streamEvents: open the stream (when `useStream`), catch up by polling, read it. */
+  async *#turn(
+    threadId: string,
+    seen: { last: number },
+    turn: Turn,
+    useStream: boolean,
+    caller: object,
+    signal: AbortSignal,
+  ): AsyncGenerator<Ama2Event> {
+    let stream: StreamResponse | undefined;
+    let reading: number | undefined;
+    try {
+      if (useStream) {
+        await this.#eventRequests.reserve(caller, signal);
+        stream = await this.#openStream(threadId, signal, 'never');
+        turn.streamed = true;
+      }
+      // Catch up from the last seq seen (all of it, page by page) before reading live frames.
+      for (let more = true; more && !signal.aborted; ) {
+        await this.#eventRequests.reserve(caller, signal);
+        const page = await this.#poll(threadId, { lastThreadSeq: seen.last, limit: 100 }, signal, 'never');
+        yield* newEvents(page.events, seen);
+        more = page.has_more && page.events.length > 0;
+      }
+      if (!stream) return;
+      // Only the reading counts as open time: a stream the server ended at once reads nothing.
+      reading = Date.now();
+      for await (const frame of readSse(stream.body, { platform: 'ama2', signal })) {
+        turn.delivered = true;
+        const event = parseEvent(frame.data);
+        if (event) yield* newEvents([event], seen);
+      }
+    } finally {
+      turn.openMs = reading === undefined ? 0 : Date.now() - reading;
+      stream?.close();
     }
   }
 
@@ -366,51 +356,22 @@ export class Ama2Client {
   }
 }
 
-/** Exponential backoff with full jitter: a random wait in [0, min(cap, base * 2^attempt)). */
-class Backoff {
-  #attempt = 0;
-  constructor(
-    readonly baseMs: number,
-    readonly capMs: number,
-    readonly random: () => number,
-  ) {}
-  next(): number {
-    const ceiling = Math.min(this.capMs, this.baseMs * 2 ** this.#attempt);
-    this.#attempt = Math.min(this.#attempt + 1, 30);
-    return this.random() * ceiling;
-  }
-  reset(): void {
-    this.#attempt = 0;
+/** The events past `seen.last`, advancing it: a reconnect's catch-up may repeat what was seen. */
+function* newEvents(events: Ama2Event[], seen: { last: number }): Generator<Ama2Event> {
+  for (const event of events) {
+    if (event.thread_seq > seen.last) {
+      seen.last = event.thread_seq;
+      yield event;
+    }
   }
 }
 
-/** At most `limit` requests in any `windowMs`: record() counts one, reserve() waits for room first. */
-class RequestWindow {
-  readonly #times: number[] = [];
-  constructor(
-    readonly limit: number,
-    readonly windowMs: number,
-  ) {}
-
-  record(): void {
-    this.#prune();
-    this.#times.push(Date.now());
-  }
-
-  async reserve(signal: AbortSignal): Promise<void> {
-    while (this.#prune() >= this.limit) {
-      const oldest = this.#times[0] ?? Date.now();
-      await sleep(Math.max(1, oldest + this.windowMs - Date.now()), undefined, { signal });
-    }
-    this.#times.push(Date.now());
-  }
-
-  /** Drops times that left the window; the count still inside. */
-  #prune(): number {
-    const since = Date.now() - this.windowMs;
-    while ((this.#times[0] ?? Number.POSITIVE_INFINITY) <= since) this.#times.shift();
-    return this.#times.length;
-  }
+/** Errors that end the loop: retrying cannot help. */
+function isFatal(error: unknown): boolean {
+  return (
+    !(error instanceof PlatformError) ||
+    ['auth', 'permission', 'not_found', 'validation'].includes(error.kind)
+  );
 }
 
 function parseEvent(data: string): Ama2Event | undefined {

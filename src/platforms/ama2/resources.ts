@@ -61,6 +61,8 @@ export default defineResource<Ama2Client>({
     // Skip the existing history: notify only of events after the newest one there now.
     let after = 0;
     for await (const page of pages(client, threadId, signal)) after = page.at(-1)?.thread_seq ?? after;
-    for await (const _event of client.streamEvents(threadId, { afterSeq: after, signal })) changed();
+    // This session's loops take one turn together in the key's budget (event-loop.ts).
+    for await (const _event of client.streamEvents(threadId, { afterSeq: after, signal, caller: ctx.recent }))
+      changed();
   },
 });

@@ -67,6 +67,8 @@ export default defineAma2Tool({
         for await (const _event of client.streamEvents(input.thread_id, {
           afterSeq: input.after_seq,
           signal: waitSignal,
+          // This session's loops take one turn together in the key's budget (event-loop.ts).
+          caller: ctx.recent,
         }))
           break;
       } finally {
