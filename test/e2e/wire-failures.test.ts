@@ -11,12 +11,15 @@ import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js'
 const WORKSPACE = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 const CONVERSATION = '7d0c3c1e-1111-4222-8333-444455556666';
 const SESSION = 'session-1';
+/** The session a subscription watches; deleted (404) once the watch has polled it. */
+const WATCHED = 'session-2';
 
 let stub: Server;
 let base: string;
 /** Requests per `METHOD path`, and whether the Amigo key has been revoked. */
 const counts = new Map<string, number>();
 let keyRevoked = false;
+let watchedDeleted = false;
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'stub-req-42' });
@@ -62,6 +65,12 @@ beforeAll(async () => {
         () => json(res, 500, { error: { type: 'internal_error', message: 'worker crashed' } }),
         2500,
       );
+      return;
+    }
+    if (route === `GET /api/v1/runtime/${WATCHED}/status/`) {
+      // Django REST's answer for an unknown object (apis/atthene.md §1).
+      if (watchedDeleted) json(res, 404, { detail: 'Not found.' });
+      else json(res, 200, { session_id: WATCHED, status: 'active', message_count: 2 });
       return;
     }
     amigo(res, route);
@@ -126,6 +135,34 @@ describe('wire failures reach the client as platform errors and log lines', () =
       subscription: 'ended',
       error: expect.stringMatching(/^amigo error 401 auth: Invalid or expired API key/),
     });
+    const after = counts.get(route) ?? 0;
+    await sleep(5000);
+    expect(counts.get(route)).toBe(after);
+    expect(after).toBe(3);
+    expect(cli.stderr()).toMatch(/resource watch stopped with an error/);
+  }, 30_000);
+
+  it('an Atthene subscription whose session is deleted (404) stops polling and tells the client why', async () => {
+    watchedDeleted = false;
+    const cli = await start();
+    const uri = `atthene://sessions/${WATCHED}`;
+    const route = `GET /api/v1/runtime/${WATCHED}/status/`;
+    counts.delete(route);
+    expect((await cli.rpc('resources/subscribe', { uri })).error).toBeUndefined();
+    // The first read and one poll succeed, then the session is deleted.
+    for (let i = 0; i < 40 && (counts.get(route) ?? 0) < 2; i++) await sleep(250);
+    watchedDeleted = true;
+    const notice = () =>
+      cli.stdoutLines
+        .map((line) => JSON.parse(line) as { method?: string; params?: { level?: string; data?: unknown } })
+        .find((m) => m.method === 'notifications/message' && m.params?.level === 'error');
+    for (let i = 0; i < 40 && !notice(); i++) await sleep(250);
+    expect(notice()?.params?.data).toMatchObject({
+      resource: uri,
+      subscription: 'ended',
+      error: expect.stringMatching(/^atthene error 404 not_found/),
+    });
+    // One 404 ends the watch (not transient): a few more intervals see no more requests.
     const after = counts.get(route) ?? 0;
     await sleep(5000);
     expect(counts.get(route)).toBe(after);

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { defineResource } from '../../core/resources/define.js';
 import { historyContents, newestWithin, renderTranscript } from '../../core/resources/transcript.js';
+import { pollWatch } from '../../core/resources/watchers.js';
 import { fenceUntrusted } from '../../core/untrusted.js';
 import type { AttheneClient } from './client.js';
 import { type AttheneMessage, contentText } from './client.js';
@@ -64,20 +64,24 @@ export default defineResource<AttheneClient>({
     ]);
   },
   async watch({ session_id: sessionId = '' }, ctx, { signal, changed }) {
-    const client = ctx.client;
-    const fingerprint = async () => {
-      const status = await client.getStatus(sessionId, signal);
+    const fingerprint = async (s: AbortSignal) => {
+      const status = await ctx.client.getStatus(sessionId, s);
       return `${status.status}:${status.message_count ?? ''}`;
     };
-    let last = await fingerprint();
-    while (!signal.aborted) {
-      await sleep(ATTHENE_WATCH_INTERVAL_MS, undefined, { signal }).catch(() => {});
-      if (signal.aborted) return;
-      const now = await fingerprint().catch(() => last);
-      if (now !== last) {
-        last = now;
-        changed();
-      }
-    }
+    let last = await fingerprint(signal);
+    // Transient failures are retried a few times; a 401, 403 or 404 (the session was deleted) ends
+    // the watch with a log notification to the client (Watchers).
+    await pollWatch({
+      signal,
+      intervalMs: ATTHENE_WATCH_INTERVAL_MS,
+      read: fingerprint,
+      seen(now) {
+        if (now !== last) {
+          last = now;
+          changed();
+        }
+        return false;
+      },
+    });
   },
 });

@@ -2,9 +2,14 @@ import { createEmulator, type Emulator } from '../../../core/emulator/emulator.j
 import type { FaultOptions } from '../../../core/emulator/faults.js';
 import type { Logger } from '../../../core/log.js';
 import { AMA2_SANDBOX_LIMITED_TOKEN, AMA2_SANDBOX_TOKEN, AMA2_SANDBOX_USER_TOKEN } from './credentials.js';
-import { registerAma2Routes } from './routes.js';
+import { registerEvents } from './events.js';
+import { registerMessages } from './messages.js';
+import { registerMode } from './mode.js';
+import { ama2Routes } from './routes.js';
 import { Ama2World } from './state.js';
+import { registerThreads } from './threads.js';
 import { AMA2_SHAPES, checkQuery } from './validate.js';
+import { registerWebhooks } from './webhooks.js';
 
 export interface Ama2EmulatorOptions {
   faults?: FaultOptions;
@@ -26,7 +31,10 @@ const ERROR_CODES = {
 
 const TOKENS = new Set([AMA2_SANDBOX_TOKEN, AMA2_SANDBOX_LIMITED_TOKEN, AMA2_SANDBOX_USER_TOKEN]);
 
-/** The AMA2 Thread Runtime API (apis/ama2.md §2): base URL is the origin, API under /api/v1. */
+/**
+ * The AMA2 Thread Runtime API (apis/ama2.md §2): base URL is the origin, API under /api/v1. Each
+ * resource's routes live in their own module (routes.ts holds what they share).
+ */
 export function createAma2Emulator(options: Ama2EmulatorOptions = {}): {
   emulator: Emulator;
   world: Ama2World;
@@ -57,11 +65,13 @@ export function createAma2Emulator(options: Ama2EmulatorOptions = {}): {
       public: true,
     },
   );
-  registerAma2Routes(emulator, world, {
+  const routes = ama2Routes(emulator, world, {
     agentToken: AMA2_SANDBOX_TOKEN,
     limitedToken: AMA2_SANDBOX_LIMITED_TOKEN,
     userToken: AMA2_SANDBOX_USER_TOKEN,
     rateLimits: options.rateLimits ?? true,
   });
+  for (const register of [registerThreads, registerMessages, registerEvents, registerMode, registerWebhooks])
+    register(routes);
   return { emulator, world };
 }
