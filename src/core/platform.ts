@@ -38,6 +38,15 @@ export interface EnvVar {
   notSecret?: boolean;
 }
 
+/** The parts of an OpenAPI 3.1 document the server reads; the rest is kept as it is. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, unknown>>;
+  components?: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
 /** One platform's sandbox: an emulator on loopback and the credentials that reach it. */
 export interface SandboxPart<Creds, World = unknown> {
   credentials: Creds;
@@ -96,6 +105,11 @@ export interface PlatformModule<
   withSettings?(credentials: Creds, env: Readonly<Record<string, unknown>>): Creds;
   /** Starts its emulator on 127.0.0.1 (loaded lazily: not on the start-up path). */
   startSandbox(options: SandboxStartOptions & Record<string, unknown>): Promise<SandboxPart<Creds>>;
+  /**
+   * The platform's API as an OpenAPI 3.1 document: the one description its client, emulator,
+   * contract tests and the operation catalog read (loaded lazily: not on the start-up path).
+   */
+  openapi?(): Promise<OpenApiDocument>;
   /** Credentials that are never contacted: for listing tools offline (docs, bench). */
   readonly offlineCredentials: Creds;
 }
