@@ -78,6 +78,12 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
   run(input: Infer<I>, ctx: ToolContext<C>): Promise<Infer<O> & PageResult>;
 }
 
+/** `defineTool` for the tools of one platform: `ctx.client` is typed as that platform's client `C`. */
+export function toolDefiner<C>() {
+  return <I extends Shape, O extends Shape>(definition: ToolDefinition<I, O, C>): ToolDefinition<I, O, C> =>
+    definition;
+}
+
 export function defineTool<I extends Shape, O extends Shape, C = undefined>(
   definition: ToolDefinition<I, O, C>,
 ): ToolDefinition<I, O, C> {

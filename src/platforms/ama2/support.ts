@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ToolDefinition } from '../../core/registry.js';
+import { toolDefiner } from '../../core/registry.js';
 import type { RecentResources } from '../../core/resources/recent.js';
 import type { Ama2Client, Ama2Event } from './client.js';
 
@@ -26,11 +26,7 @@ export function derivedMessageId(threadId: string, text: string): string {
 }
 
 /** A tool of this platform: `ctx.client` is the Ama2Client. */
-export function defineAma2Tool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  definition: ToolDefinition<I, O, Ama2Client>,
-): ToolDefinition<I, O, Ama2Client> {
-  return definition;
-}
+export const defineAma2Tool = toolDefiner<Ama2Client>();
 
 // Thread ids are opaque in the docs; anything that could change the route (/, ?, #, %, spaces,
 // control characters) is refused before a request is made.

@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import { uuidParam } from '../../core/params.js';
-import type { ToolDefinition } from '../../core/registry.js';
+import { toolDefiner } from '../../core/registry.js';
 import type { RecentResources } from '../../core/resources/recent.js';
 import type { AmigoClient } from './client.js';
 
 // Shared by the Amigo tools and resources (apis/amigo.md).
 
 /** A tool of this platform: `ctx.client` is the AmigoClient. */
-export function defineAmigoTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  definition: ToolDefinition<I, O, AmigoClient>,
-): ToolDefinition<I, O, AmigoClient> {
-  return definition;
-}
+export const defineAmigoTool = toolDefiner<AmigoClient>();
 
 export const agentIdParam = uuidParam('agent_id', 'amigo_list_agents');
 export const serviceIdParam = uuidParam('service_id', 'amigo_list_services');

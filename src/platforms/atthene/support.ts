@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import { pathIdParam } from '../../core/params.js';
-import type { ToolDefinition } from '../../core/registry.js';
+import { toolDefiner } from '../../core/registry.js';
 import type { RecentResources } from '../../core/resources/recent.js';
 import type { AttheneAgent, AttheneClient, AttheneSession } from './client.js';
 
 // Shared by the Atthene tools and the session resource (apis/atthene.md).
 
 /** A tool of this platform: `ctx.client` is the AttheneClient. */
-export function defineAttheneTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  definition: ToolDefinition<I, O, AttheneClient>,
-): ToolDefinition<I, O, AttheneClient> {
-  return definition;
-}
+export const defineAttheneTool = toolDefiner<AttheneClient>();
 
 export const agentIdParam = pathIdParam('agent_id', 'atthene_list_agents');
 export const sessionIdParam = pathIdParam('session_id', 'atthene_create_session or atthene_list_sessions');
