@@ -1,4 +1,4 @@
-// Every example configuration of the Atthene contract note (/work/shared/apis/atthene.md) and of
+// Every example configuration of the Atthene contract note (shared/apis/atthene.md) and of
 // the vendor pages it cites, as they show them (values shortened, shapes kept). Each must validate
 // and run in the sandbox (issue #12 B4). `reply` is the agent whose answer ends the turn.
 
