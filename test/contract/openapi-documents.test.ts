@@ -47,8 +47,18 @@ function operations(doc: OpenApiDocument) {
   );
 }
 
+/** Every part marked `x-inferred` says so in its description (the notes' [INFERRED] legend). */
+function unexplainedInferences(value: unknown, at = '#', out: string[] = []): string[] {
+  if (!value || typeof value !== 'object') return out;
+  const node = value as { 'x-inferred'?: unknown; description?: unknown };
+  if (node['x-inferred'] === true && !/infer/i.test(String(node.description ?? '')))
+    out.push(`${at}: x-inferred without a description saying so`);
+  for (const [k, v] of Object.entries(value)) unexplainedInferences(v, `${at}/${k}`, out);
+  return out;
+}
+
 function documentProblems(doc: OpenApiDocument): string[] {
-  const problems: string[] = [];
+  const problems: string[] = [...unexplainedInferences(doc)];
   for (const ref of refs(doc)) {
     if (!ref.startsWith('#/')) problems.push(`${ref}: not a local reference`);
     else if (resolve(doc, { $ref: ref }) === undefined) problems.push(`${ref}: does not resolve`);
@@ -163,6 +173,7 @@ describe.each(DOCUMENTS)('the %s OpenAPI document', (_name, load, routes) => {
     const doc = structuredClone(await load());
     const [template, item] = Object.entries(doc.paths).find(([t]) => t.includes('{'))!;
     doc.paths[`${template}x/{other}`] = {
+      'x-inferred': true,
       get: { operationId: 'Bad-Id', summary: 's', description: 'd', responses: { 200: { $ref: '#/nope' } } },
     };
     const first = Object.values(item).find((v) => (v as Operation).operationId) as Operation;
@@ -170,6 +181,7 @@ describe.each(DOCUMENTS)('the %s OpenAPI document', (_name, load, routes) => {
     expect(documentProblems(doc)).toEqual(
       expect.arrayContaining([
         '#/nope: does not resolve',
+        expect.stringMatching(/x-inferred without a description/),
         expect.stringMatching(/operationId "Bad-Id" is not snake_case/),
         expect.stringMatching(/path parameter other is not declared/),
         expect.stringMatching(/operationId \w+ is also/),
