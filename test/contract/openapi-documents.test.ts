@@ -142,6 +142,8 @@ const DOCUMENTS: [string, () => Promise<OpenApiDocument>, string[]][] = [
 
 const oasAjv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(oasAjv);
+// RFC 9110 media-range (the schema's format for content keys), e.g. application/json, text/*.
+oasAjv.addFormat('media-range', /^[\w.+*-]+\/[\w.+*-]+(\s*;.*)?$/);
 const validate = oasAjv.compile(OAS_31_SCHEMA);
 
 describe.each(DOCUMENTS)('the %s OpenAPI document', (_name, load, routes) => {
