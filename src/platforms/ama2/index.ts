@@ -1,5 +1,5 @@
 import { PlatformError } from '../../core/errors.js';
-import type { PlatformModule } from '../../core/platform.js';
+import type { OpenApiDocument, PlatformModule } from '../../core/platform.js';
 import { Ama2Client } from './client.js';
 import { type Ama2Credentials, credentialsFrom, ENV } from './credentials.js';
 import { registerPrompts } from './prompts.js';
@@ -52,5 +52,7 @@ export const ama2 = {
       },
     };
   },
+  openapi: async () =>
+    (await import('./openapi.json', { with: { type: 'json' } })).default as OpenApiDocument,
   offlineCredentials: { baseUrl: 'http://127.0.0.1:9', token: 'ama_eat_offline0000', userToken: 'a.b.c' },
 } satisfies PlatformModule<Ama2Client, Ama2Credentials>;

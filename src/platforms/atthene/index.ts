@@ -1,4 +1,4 @@
-import type { PlatformModule } from '../../core/platform.js';
+import type { OpenApiDocument, PlatformModule } from '../../core/platform.js';
 import { AttheneClient } from './client.js';
 import { type AttheneCredentials, credentialsFrom, ENV, executeTimeoutMs } from './credentials.js';
 import { registerPrompts } from './prompts.js';
@@ -49,5 +49,7 @@ export const atthene = {
       close: () => emulator.close(),
     };
   },
+  openapi: async () =>
+    (await import('./openapi.json', { with: { type: 'json' } })).default as OpenApiDocument,
   offlineCredentials: { baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: 'offline-key' },
 } satisfies PlatformModule<AttheneClient, AttheneCredentials>;
