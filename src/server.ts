@@ -202,6 +202,7 @@ async function callTool(
   const ctx: CallContext = {
     clients: options.clients,
     platforms: session.platforms,
+    toolsets: options.toolsets,
     log: options.log,
     signal: call.signal,
     recent: session.recent,

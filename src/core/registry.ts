@@ -26,6 +26,8 @@ export interface ToolContext<C = unknown> {
   clients: Clients;
   /** The platform modules this server was made with (status probes, error hints). */
   platforms: readonly PlatformModule[];
+  /** The platforms this session's --toolsets chose (undefined: all); the operation catalog reads it. */
+  toolsets?: readonly string[];
   log: Logger;
   /** Aborted when the client cancels the call or the session ends. */
   signal: AbortSignal;

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineTool } from '../../registry.js';
+import { operationOf, targetOf } from '../context.js';
+import { describe } from '../describe.js';
+
+export default defineTool({
+  name: 'api_describe_operation',
+  title: 'Describe an API operation',
+  description:
+    'Shows what an operation takes (params and body as JSON Schema), the fields of its answer, and whether it changes data (call it with api_write) or not (api_read).',
+  platform: 'core',
+  input: {
+    platform: z.string().describe('Platform name, e.g. amigo.'),
+    operation_id: z.string().max(200).describe('From api_search_operations.'),
+  },
+  output: {
+    operation_id: z.string(),
+    method: z.string(),
+    path: z.string(),
+    summary: z.string(),
+    description: z.string().optional(),
+    call_with: z.string(),
+    changes_data: z.boolean(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    body: z.record(z.string(), z.unknown()).optional(),
+    response: z.record(z.string(), z.unknown()).optional(),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async run(input, ctx) {
+    const target = await targetOf(ctx, input.platform);
+    return describe(target.catalog, operationOf(target, input.operation_id), target.client.credentials);
+  },
+});
