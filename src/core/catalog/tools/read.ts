@@ -9,8 +9,8 @@ export const callInput = {
   params: z
     .record(z.string(), z.unknown())
     .optional()
-    .describe('Path, query and header parameters by name (the server fills workspace ids).'),
-  body: z.unknown().optional().describe('The request body, as api_describe_operation shows it.'),
+    .describe('Path, query and header params (workspace ids are filled in).'),
+  body: z.unknown().optional().describe('Request body.'),
 };
 
 export const callOutput = {
@@ -22,7 +22,7 @@ export default defineTool({
   name: 'api_read',
   title: 'Call a read-only API operation',
   description:
-    'Calls an operation that changes nothing (GET, or a search) with validated params; a wrong input is refused before sending, with the operation described.',
+    'Calls an API operation that changes nothing (GET, or a search). Input is validated first; a wrong one is refused, with the operation described.',
   platform: 'core',
   input: callInput,
   output: callOutput,

@@ -15,22 +15,24 @@ export default defineTool({
   name: 'api_search_operations',
   title: 'Search API operations',
   description:
-    "Finds operations of a platform's API (its OpenAPI document) by words in the id, path, summary or tag; an empty query lists all. Then call api_describe_operation, and api_read or api_write.",
+    "Finds a platform's API operations (its OpenAPI document) by words in id, path, summary or tag; no query lists all. Next: api_describe_operation, then api_read or api_write.",
   platform: 'core',
   input: {
     platform: z.string().describe('Platform name, e.g. amigo.'),
     query: z.string().max(200).default('').describe('Words that must all match.'),
-    tag: z.string().max(100).optional().describe('Only operations with this tag.'),
+    tag: z.string().optional().describe('Only this tag.'),
     limit: limitParam(200),
-    cursor: z.string().optional().describe('next_cursor of the previous page.'),
+    cursor: z.string().optional().describe('A next_cursor.'),
   },
   output: {
-    operations: z.array(
-      z.object({ operation_id: z.string(), method: z.string(), path: z.string(), summary: z.string() }),
-    ),
-    total: z.number().describe('Matching operations.'),
+    operations: z
+      .array(
+        z.object({ operation_id: z.string(), method: z.string(), path: z.string(), summary: z.string() }),
+      )
+      .describe('Matching operations.'),
+    total: z.number().describe('Count.'),
     next_cursor: z.string().optional().describe('Pass as cursor for more.'),
-    truncated: z.boolean().optional(),
+    truncated: z.boolean().optional().describe('Page cut to fit.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   paginate: { items: 'operations', scope: ['platform', 'query', 'tag'] },
