@@ -7,18 +7,32 @@ import { callerParameters, inputSchema } from './schema.js';
 // instance per document (its components added once), each operation compiled on first use.
 
 type Ajv = import('ajv/dist/2020.js').Ajv2020;
+type AjvClass = typeof import('ajv/dist/2020.js').Ajv2020;
+type Formats = (ajv: Ajv) => void;
 interface Validators {
   ajv: Ajv;
   compiled: Map<string, ValidateFunction>;
 }
+/** A CommonJS export, as Node or the bundle wraps it (under `default`, once or twice). */
+function exported(mod: unknown, key?: string): unknown {
+  let node = mod as Record<string, unknown> | undefined;
+  for (let i = 0; i < 3 && node; i++) {
+    const found = key ? node[key] : node;
+    if (typeof found === 'function') return found;
+    node = node.default as Record<string, unknown> | undefined;
+  }
+  return undefined;
+}
+
 const instances = new WeakMap<Catalog, Promise<Validators>>();
 
 async function validatorsOf(catalog: Catalog): Promise<Validators> {
   let found = instances.get(catalog);
   if (!found) {
     found = (async () => {
-      const { Ajv2020 } = await import('ajv/dist/2020.js');
-      const formats = (await import('ajv-formats')).default as unknown as (ajv: Ajv) => void;
+      const Ajv2020 = exported(await import('ajv/dist/2020.js'), 'Ajv2020') as AjvClass | undefined;
+      const formats = exported(await import('ajv-formats')) as Formats | undefined;
+      if (!Ajv2020 || !formats) throw new Error('ajv did not load');
       // OpenAPI keywords (discriminator, xml, example) are not JSON Schema: not strict.
       const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
       formats(ajv);
