@@ -32,7 +32,7 @@ export interface CatalogOperation {
   responses: Record<string, { description?: string; content?: Record<string, MediaType> }>;
   /** Changes nothing: GET/HEAD, or a POST whose operationId says it reads (search, query, …). */
   readOnly: boolean;
-  /** Answers only with an event stream: listed, not called (a watch tool or resource serves it). */
+  /** Answers with an event stream: listed, not called (a curated tool or resource serves it). */
   streaming: boolean;
 }
 
@@ -58,7 +58,8 @@ function readsOnly(method: string, id: string): boolean {
 function isStreaming(responses: CatalogOperation['responses']): boolean {
   const success = Object.entries(responses).filter(([status]) => status.startsWith('2'));
   const types = success.flatMap(([, r]) => Object.keys(r.content ?? {}));
-  return types.some((t) => t.includes('event-stream')) && !types.some((t) => t.includes('json'));
+  // FastAPI lists application/json beside every custom media type, so an event stream anywhere wins.
+  return types.some((t) => t.includes('event-stream'));
 }
 
 const idOf = (method: string, path: string) =>
