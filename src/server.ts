@@ -166,6 +166,7 @@ function registerTools(server: McpServer, session: Session): void {
     toolsets: options.toolsets,
     readOnly: options.readOnly,
     clients: options.clients,
+    platforms,
   });
   for (const tool of tools) {
     server.registerTool(

@@ -59,7 +59,7 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
   output: O;
   annotations: ToolAnnotations;
   /** Extra availability beyond the platform being configured (e.g. a user token). */
-  available?(client: C): boolean;
+  available?(client: C, selection: ToolSelection): boolean;
   /** The sentence a 404 result ends with: which tool lists valid ids. */
   notFoundHint?: string;
   /**
@@ -90,6 +90,8 @@ export interface ToolSelection {
   toolsets: readonly string[];
   readOnly: boolean;
   clients: Clients;
+  /** The modules the server was made with (core tools that serve some of them read it). */
+  platforms?: readonly PlatformModule[];
 }
 
 /** The tools a session is offered: configured platforms in the chosen toolsets, read-only if asked. Order is stable. */
@@ -98,7 +100,7 @@ export function selectTools(tools: readonly ToolDefinition[], selection: ToolSel
     .filter((tool) => tool.platform === 'core' || selection.toolsets.includes(tool.platform))
     .filter((tool) => tool.platform === 'core' || selection.clients[tool.platform] !== undefined)
     .filter((tool) => !selection.readOnly || tool.annotations.readOnlyHint)
-    .filter((tool) => tool.available?.(selection.clients[tool.platform]) ?? true)
+    .filter((tool) => tool.available?.(selection.clients[tool.platform], selection) ?? true)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -1,7 +1,7 @@
 import type { HttpClient } from '../http-client.js';
 import { ToolInputError } from '../input-error.js';
 import type { PlatformClient, PlatformModule } from '../platform.js';
-import type { ToolContext } from '../registry.js';
+import type { ToolContext, ToolSelection } from '../registry.js';
 import { type Catalog, type CatalogOperation, catalogOf } from './document.js';
 
 /** What a catalog tool works with: the platform's module, its client and its catalog. */
@@ -20,6 +20,10 @@ export function catalogPlatforms(ctx: Pick<ToolContext, 'platforms' | 'clients' 
       (ctx.toolsets === undefined || ctx.toolsets.includes(m.name)),
   );
 }
+
+/** Offered when some configured platform of the session has a document. */
+export const hasCatalog = (_client: unknown, selection: ToolSelection) =>
+  catalogPlatforms({ ...selection, platforms: selection.platforms ?? [] }).length > 0;
 
 export async function targetOf(ctx: ToolContext, platform: string): Promise<Target> {
   const offered = catalogPlatforms(ctx);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../registry.js';
-import { operationOf, targetOf } from '../context.js';
+import { hasCatalog, operationOf, targetOf } from '../context.js';
 import { describe } from '../describe.js';
 
 export default defineTool({
@@ -9,6 +9,7 @@ export default defineTool({
   description:
     'Shows what an API operation takes (params and body as JSON Schema), the fields of its answer, and whether it changes data (call with api_write) or not (api_read).',
   platform: 'core',
+  available: hasCatalog,
   input: {
     platform: z.string().describe('Platform name, e.g. amigo.'),
     operation_id: z.string().max(200).describe('From api_search_operations.'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../registry.js';
 import { callOperation } from '../call.js';
+import { hasCatalog } from '../context.js';
 
 /** Input shared by api_read and api_write. */
 export const callInput = {
@@ -24,6 +25,7 @@ export default defineTool({
   description:
     'Calls an API operation that changes nothing (GET, or a search). Input is validated first; a wrong one is refused, with the operation described.',
   platform: 'core',
+  available: hasCatalog,
   input: callInput,
   output: callOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pageOfWhole } from '../../paging.js';
 import { limitParam } from '../../params.js';
 import { defineTool } from '../../registry.js';
-import { targetOf } from '../context.js';
+import { hasCatalog, targetOf } from '../context.js';
 import type { CatalogOperation } from '../document.js';
 
 const matches = (op: CatalogOperation, words: string[], tag?: string) => {
@@ -17,6 +17,7 @@ export default defineTool({
   description:
     "Finds a platform's API operations (its OpenAPI document) by words in id, path, summary or tag; no query lists all. Next: api_describe_operation, then api_read or api_write.",
   platform: 'core',
+  available: hasCatalog,
   input: {
     platform: z.string().describe('Platform name, e.g. amigo.'),
     query: z.string().max(200).default('').describe('Words that must all match.'),

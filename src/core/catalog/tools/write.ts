@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ToolInputError } from '../../input-error.js';
 import { defineTool } from '../../registry.js';
 import { callOperation } from '../call.js';
+import { hasCatalog } from '../context.js';
 import { callInput, callOutput } from './read.js';
 
 export default defineTool({
@@ -10,6 +11,7 @@ export default defineTool({
   description:
     'Calls an operation that creates, updates or deletes (see api_describe_operation) with validated params and body. DELETE needs confirm_destructive: true.',
   platform: 'core',
+  available: hasCatalog,
   input: {
     ...callInput,
     confirm_destructive: z.boolean().optional().describe('Must be true for a DELETE.'),
