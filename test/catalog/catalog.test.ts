@@ -15,10 +15,9 @@ import {
 // Issue #14: every operation of the Amigo document is reachable through the four catalog tools,
 // and the sandbox answers every one of them (curated routes, else the spec-driven responder).
 
-// Known gaps, left for later: the generator cannot yet pick the one oneOf branch of a
-// discriminated union; the curated emulator's /world/entities/:entity_id route answers the
-// document's literal /world/entities/duplicates before the responder sees it.
-const KNOWN_GAPS = new Set(['create-scheduling-rule-set', 'get-entity-duplicates']);
+// A known gap, left for later: the curated emulator's /world/entities/:entity_id route answers the
+// document's literal /world/entities/duplicates (as an entity id) before the responder sees it.
+const KNOWN_GAPS = new Set(['get-entity-duplicates']);
 
 let sandbox: Sandbox;
 let conn: TestConnection;
@@ -66,6 +65,24 @@ describe('operation catalog (Amigo)', () => {
     const out = result.structuredContent as { operations: Array<{ operation_id: string; path: string }> };
     expect(out.operations.length).toBeGreaterThan(0);
     for (const op of out.operations) expect(op.path.toLowerCase()).toContain('context');
+  });
+
+  it('the sandbox answers a document-only operation: FastAPI 422 when invalid, a stable body when valid', async () => {
+    const { baseUrl, apiKey, workspaceId } = sandbox.amigo;
+    const get = async (query: string) => {
+      const response = await fetch(`${baseUrl}/v1/${workspaceId}/webhook-destinations${query}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    };
+    const invalid = await get('?limit=lots');
+    expect(invalid.status).toBe(422);
+    expect(invalid.json.detail).toEqual([
+      expect.objectContaining({ loc: ['query', 'limit'], msg: expect.stringContaining('integer') }),
+    ]);
+    const first = await get('');
+    expect(first.status).toBe(200);
+    expect(await get('')).toEqual(first);
   });
 
   it('an unknown platform is refused with the platforms that have a catalog', async () => {

@@ -88,6 +88,15 @@ function exampleOf(schema: Schema): { value: unknown } | undefined {
   return undefined;
 }
 
+/** A oneOf branch's value names its branch when the union has a discriminator (else it may match several). */
+function discriminated(schema: Schema, branch: Schema, value: unknown): unknown {
+  const by = schema.discriminator as { propertyName?: string; mapping?: Record<string, string> } | undefined;
+  if (!by?.propertyName || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const key = Object.entries(by.mapping ?? {}).find(([, ref]) => ref === branch.$ref)?.[0];
+  const name = key ?? (typeof branch.$ref === 'string' ? branch.$ref.split('/').pop() : undefined);
+  return name === undefined ? value : { ...value, [by.propertyName]: name };
+}
+
 interface Walk {
   doc: OpenApiDocument;
   random: () => number;
@@ -124,7 +133,7 @@ function sampleOf(raw: Schema, parent: Walk): unknown {
   const branches = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
   if (branches) {
     const branch = branches.find((b) => deref(walk.doc, b).schema.type !== 'null') ?? branches[0] ?? {};
-    return sampleOf(branch, walk);
+    return discriminated(schema, branch, sampleOf(branch, walk));
   }
   if (Array.isArray(schema.allOf))
     return Object.assign({}, ...schema.allOf.map((s) => sampleOf(s as Schema, walk) as object));
