@@ -48,6 +48,8 @@ describe('operation catalog on the built CLI', () => {
     const ok = await call(cli, 'api_read', { platform: 'amigo', operation_id: 'list-webhook-destinations' });
     expect(ok.isError, ok.text).toBeFalsy();
     expect(ok.structured?.status).toBe(200);
+    // The platform's answer is someone else's text: fenced in what the model reads.
+    expect(ok.text).toMatch(/"data":"<untrusted-[0-9a-f]+>/);
     const bad = await call(cli, 'api_read', {
       platform: 'amigo',
       operation_id: 'list-agents',
