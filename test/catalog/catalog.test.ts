@@ -85,6 +85,41 @@ describe('operation catalog (Amigo)', () => {
     expect(await get('')).toEqual(first);
   });
 
+  it('a list answer over the size budget is cut at an item with a cursor that resumes it', async () => {
+    const args = { platform: 'amigo', operation_id: 'list-agents', params: { limit: 20 } };
+    const first = await conn.call('api_read', args);
+    expect(first.isError, resultText(first)).toBeFalsy();
+    const whole = first.structuredContent as {
+      items: Array<{ id: string }>;
+      data: Record<string, unknown>;
+    };
+    expect(whole.data.items_field).toBe('items');
+    expect(whole.items.length).toBeGreaterThan(2);
+    const small = await connectTestClient({
+      credentials: sandboxCredentials(sandbox, ['amigo']),
+      toolsets: ['amigo'],
+      maxResultChars: 1500,
+    });
+    try {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      for (let page = 0; page < 30; page++) {
+        pages++;
+        const result = await small.call('api_read', { ...args, ...(cursor ? { cursor } : {}) });
+        expect(result.isError, resultText(result)).toBeFalsy();
+        const out = result.structuredContent as { items: Array<{ id: string }>; next_cursor?: string };
+        seen.push(...out.items.map((a) => a.id));
+        cursor = out.next_cursor;
+        if (!cursor) break;
+      }
+      expect(pages).toBeGreaterThan(1);
+      expect(seen).toEqual(whole.items.map((a) => a.id));
+    } finally {
+      await small.close();
+    }
+  });
+
   it('an unknown platform is refused with the platforms that have a catalog', async () => {
     const result = await conn.call('api_search_operations', { platform: 'nope' });
     expect(result.isError).toBe(true);

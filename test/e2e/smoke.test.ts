@@ -357,7 +357,9 @@ const TOOL_STEPS: ToolStep[] = [
     args: () => ({ platform: 'amigo', operation_id: 'list-agents', params: { limit: 5 } }),
     check: (r) => {
       expect(r.status).toBe(200);
-      nonEmpty(object(r.data, 'data').items, 'agents');
+      // A list answer is split out as items, so the registry can page it at the size budget.
+      nonEmpty(r.items, 'agents');
+      expect(object(r.data, 'data').items_field).toBe('items');
     },
   },
   {
