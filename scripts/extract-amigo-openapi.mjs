@@ -2,7 +2,9 @@
 // (transitively), from the Amigo Platform API's OpenAPI document into src/platforms/amigo/; and, for the
 // sandbox's request validation (shipped in the bundle, so kept small), their request side alone
 // (parameters, request bodies and the schemas those reference). Run it when the client starts
-// using another operation:
+// using another operation. It also writes the whole document, minified, as openapi.min.json: the
+// operation catalog's copy (src/core/catalog/), shipped in the bundle so nothing reads ../shared at
+// run time. Run it when the vendored document changes:
 //   node scripts/extract-amigo-openapi.mjs [path/to/openapi.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +94,7 @@ function main() {
       `${JSON.stringify(value, null, 1)}\n`,
     );
   write('openapi.subset.json', subset);
+  writeFileSync(new URL('../src/platforms/amigo/openapi.min.json', import.meta.url), JSON.stringify(spec));
   write('openapi.requests.json', requestSide(subset));
   console.error(
     `wrote ${OPERATIONS.length} operations and ${Object.keys(schemas).length} schemas; run biome format`,

@@ -1,3 +1,4 @@
+import { catalogOf } from './core/catalog/document.js';
 import type { Emulator } from './core/emulator/emulator.js';
 import type { FaultOptions } from './core/emulator/faults.js';
 import type { Logger } from './core/log.js';
@@ -45,12 +46,34 @@ export function sandboxPlatformCredentials(
   ) as PlatformCredentials;
 }
 
+/** A module with an API document: its emulator answers every operation (curated routes first). */
+async function withCatalog<P extends SandboxPart<{ baseUrl: string }>>(
+  module: PlatformModule,
+  part: P,
+  options: SandboxOptions,
+): Promise<P> {
+  const catalog = catalogOf(module);
+  if (!catalog) return part;
+  const { specResponder } = await import('./core/catalog/responder.js');
+  const invalid = part.emulator.options.invalidRequest;
+  part.emulator.setFallback(
+    await specResponder(await catalog, {
+      prefix: new URL(part.credentials.baseUrl).pathname,
+      ...(options.faults?.seed === undefined ? {} : { seed: options.faults.seed }),
+      ...(invalid ? { invalid } : {}),
+    }),
+  );
+  return part;
+}
+
 /** Starts every module's emulator on 127.0.0.1 with random ports; returns their URLs and sandbox credentials. */
 export async function startSandbox(
   options: SandboxOptions = {},
   modules: readonly PlatformModule[] = PLATFORM_MODULES,
 ): Promise<Sandbox> {
-  const parts = await Promise.all(modules.map((m) => m.startSandbox({ ...options })));
+  const parts = await Promise.all(
+    modules.map(async (m) => withCatalog(m, await m.startSandbox({ ...options }), options)),
+  );
   const byName = <T>(pick: (part: SandboxPart<{ baseUrl: string }>) => T) =>
     Object.fromEntries(modules.map((m, i) => [m.name, pick(parts[i]!)]));
   return {

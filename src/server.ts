@@ -166,6 +166,7 @@ function registerTools(server: McpServer, session: Session): void {
     toolsets: options.toolsets,
     readOnly: options.readOnly,
     clients: options.clients,
+    platforms,
   });
   for (const tool of tools) {
     server.registerTool(
@@ -202,6 +203,7 @@ async function callTool(
   const ctx: CallContext = {
     clients: options.clients,
     platforms: session.platforms,
+    toolsets: options.toolsets,
     log: options.log,
     signal: call.signal,
     recent: session.recent,

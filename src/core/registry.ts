@@ -26,6 +26,8 @@ export interface ToolContext<C = unknown> {
   clients: Clients;
   /** The platform modules this server was made with (status probes, error hints). */
   platforms: readonly PlatformModule[];
+  /** The platforms this session's --toolsets chose (undefined: all); the operation catalog reads it. */
+  toolsets?: readonly string[];
   log: Logger;
   /** Aborted when the client cancels the call or the session ends. */
   signal: AbortSignal;
@@ -57,7 +59,7 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
   output: O;
   annotations: ToolAnnotations;
   /** Extra availability beyond the platform being configured (e.g. a user token). */
-  available?(client: C): boolean;
+  available?(client: C, selection: ToolSelection): boolean;
   /** The sentence a 404 result ends with: which tool lists valid ids. */
   notFoundHint?: string;
   /**
@@ -94,6 +96,8 @@ export interface ToolSelection {
   toolsets: readonly string[];
   readOnly: boolean;
   clients: Clients;
+  /** The modules the server was made with (core tools that serve some of them read it). */
+  platforms?: readonly PlatformModule[];
 }
 
 /** The tools a session is offered: configured platforms in the chosen toolsets, read-only if asked. Order is stable. */
@@ -102,7 +106,7 @@ export function selectTools(tools: readonly ToolDefinition[], selection: ToolSel
     .filter((tool) => tool.platform === 'core' || selection.toolsets.includes(tool.platform))
     .filter((tool) => tool.platform === 'core' || selection.clients[tool.platform] !== undefined)
     .filter((tool) => !selection.readOnly || tool.annotations.readOnlyHint)
-    .filter((tool) => tool.available?.(selection.clients[tool.platform]) ?? true)
+    .filter((tool) => tool.available?.(selection.clients[tool.platform], selection) ?? true)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -62,15 +62,16 @@ async function driveOverStdio(command: string, args: string[], env: Record<strin
 describe('the published package', () => {
   it('holds only what runs, and is small', () => {
     const unexpected = files.filter(
-      (f) => !/^(dist\/cli\.js|dist\/bundle-[\w-]+\.js|README\.md|LICENSE|package\.json)$/.test(f),
+      (f) => !/^(dist\/cli\.js|dist\/bundle-[\w.-]+\.js|README\.md|LICENSE|package\.json)$/.test(f),
     );
     expect(unexpected).toEqual([]);
     expect(files).toContain('dist/cli.js');
     expect(files.some((f) => f.endsWith('.test.js') || f.startsWith('src/') || f.startsWith('test/'))).toBe(
       false,
     );
-    // The bin is a minified bundle of the server and its protocol dependencies (for start-up speed).
-    expect(packedSize).toBeLessThan(400_000);
+    // The bin is a minified bundle of the server and its protocol dependencies (for start-up speed),
+    // plus the Amigo OpenAPI document the operation catalog serves (about 160 KB packed, issue #14).
+    expect(packedSize).toBeLessThan(600_000);
   });
 
   it('its bin, installed from the tarball, serves the sandbox over stdio', async () => {

@@ -333,6 +333,44 @@ const TOOL_STEPS: ToolStep[] = [
     },
   },
 
+  // The operation catalog (issue #14): every operation of a platform's OpenAPI document.
+  {
+    tool: 'api_search_operations',
+    args: () => ({ platform: 'amigo', query: 'agents', limit: 100 }),
+    check: (r) => {
+      expect(nonEmpty(r.operations, 'operations').map((o) => o.operation_id)).toContain('list-agents');
+    },
+  },
+  {
+    tool: 'api_describe_operation',
+    args: () => ({ platform: 'amigo', operation_id: 'list-agents' }),
+    check: (r) => {
+      expect(r).toMatchObject({ method: 'GET', call_with: 'api_read', changes_data: false });
+      // The workspace id is the server's to fill in: not a parameter the caller sees.
+      expect(Object.keys(object(object(r.params, 'params').properties, 'properties'))).not.toContain(
+        'workspace_id',
+      );
+    },
+  },
+  {
+    tool: 'api_read',
+    args: () => ({ platform: 'amigo', operation_id: 'list-agents', params: { limit: 5 } }),
+    check: (r) => {
+      expect(r.status).toBe(200);
+      // A list answer is split out as items, so the registry can page it at the size budget.
+      nonEmpty(r.items, 'agents');
+      expect(object(r.data, 'data').items_field).toBe('items');
+    },
+  },
+  {
+    // No curated emulator route models it: the spec-driven responder answers from the document.
+    tool: 'api_write',
+    args: () => ({ platform: 'amigo', operation_id: 'world-sync-retry-all' }),
+    check: (r) => {
+      expect(r.status).toBe(200);
+    },
+  },
+
   // Atthene
   {
     tool: 'atthene_validate_agent',

@@ -13,6 +13,8 @@ const SRC = join(import.meta.dirname, '../../src');
 // Core tools live in src/core/tools/, each platform's in src/platforms/<name>/tools/ (prefixed <name>_).
 const TOOL_DIRS: Array<{ dir: string; prefix: string }> = [
   { dir: join(SRC, 'core/tools'), prefix: '' },
+  // The operation catalog's four tools (issue #14): api_search_operations, api_describe_operation, api_read, api_write.
+  { dir: join(SRC, 'core/catalog/tools'), prefix: 'api_' },
   ...readdirSync(join(SRC, 'platforms'), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => ({ dir: join(SRC, 'platforms', d.name, 'tools'), prefix: `${d.name}_` })),
@@ -42,7 +44,7 @@ describe('tool contract', () => {
   it.each(ALL_TOOLS.map((t) => [t.name, t] as const))(
     '%s is complete and safe to show a model',
     (name, tool) => {
-      expect(name).toMatch(/^(platforms|ama2|amigo|atthene)_[a-z0-9]+(_[a-z0-9]+)*$/);
+      expect(name).toMatch(/^(platforms|api|ama2|amigo|atthene)_[a-z0-9]+(_[a-z0-9]+)*$/);
       expect(tool.platform === 'core' || name.startsWith(`${tool.platform}_`)).toBe(true);
       expect(tool.title.length).toBeGreaterThan(3);
       expect(tool.description.length).toBeGreaterThanOrEqual(80);

@@ -79,6 +79,23 @@ const SERVER_AUTHORED: Record<string, string> = {
 /** Per tool: a key that is server-authored there though it is platform-written elsewhere. */
 const TOOL_AUTHORED: Record<string, Record<string, string>> = {
   platforms_status: { platform: "a platform module's name, from this server's own list" },
+  api_search_operations: {
+    operation_id: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    method: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    path: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    summary: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+  },
+  api_describe_operation: {
+    operation_id: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    method: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    path: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    summary: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    description: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    call_with: 'api_read or api_write, this server decides',
+    params: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    body: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+    response: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
+  },
   amigo_list_functions: { name: 'function identifier that amigo_invoke_function takes back' },
   amigo_get_analytics: { dashboard: 'KPI figures and deltas the platform computes (apis/amigo.md §6)' },
   amigo_get_workspace_overview: {

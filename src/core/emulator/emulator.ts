@@ -35,6 +35,8 @@ export interface StreamingResponse {
 }
 export type EmulatorResponse = JsonResponse | StreamingResponse;
 export type Handler = (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;
+/** Answers what no route matches (the spec-driven responder), or undefined for the usual 404/405. */
+export type Fallback = (req: EmulatorRequest) => EmulatorResponse | undefined;
 
 export interface RecordedRequest {
   method: string;
@@ -68,6 +70,8 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   logger?: Logger;
   maxBodyBytes?: number;
+  /** The platform's answer to a request the API document refuses (the catalog's spec-driven responder). */
+  invalidRequest?: (violations: Array<{ loc: string[]; msg: string }>) => EmulatorResponse;
   /** The platform's answer to a JSON body that does not parse (default: 400 with `errorBody`). */
   badJson?: (req: EmulatorRequest) => EmulatorResponse;
 }
@@ -95,6 +99,7 @@ export class Emulator {
   readonly #sockets = new Set<Socket>();
   readonly #streams = new Set<AbortController>();
   readonly #sentJson = new WeakMap<ServerResponse, unknown>();
+  #fallback: Fallback | undefined;
   #faults: FaultInjector;
   #server = createServer((req, res) => void this.#handle(req, res));
   #origin = '';
@@ -118,6 +123,11 @@ export class Emulator {
 
   route(method: string, pattern: string, handler: Handler, options: { public?: boolean } = {}): void {
     this.#routes.push({ method, segments: splitPath(pattern), handler, public: options.public ?? false });
+  }
+
+  /** Serves requests no route matches (src/core/catalog/responder.ts); authenticated like a route. */
+  setFallback(fallback: Fallback | undefined): void {
+    this.#fallback = fallback;
   }
 
   setFaults(faults: FaultOptions | undefined): void {
@@ -267,10 +277,6 @@ export class Emulator {
         return;
       }
     }
-    if (!route) {
-      if (pathMatched) return this.#error(res, 405, 'method_not_allowed', `Method ${method} not allowed`);
-      return this.#error(res, 404, 'not_found', 'Not found');
-    }
     const controller = new AbortController();
     // Only a client that goes away before the answer is complete aborts the handler.
     res.once('close', () => {
@@ -286,6 +292,14 @@ export class Emulator {
       ...(json === undefined ? {} : { json }),
       signal: controller.signal,
     };
+    // The fallback is pure: its answer is computed first and sent only past authentication.
+    const fallback = route ? undefined : this.#fallback?.(request);
+    if (fallback)
+      return this.#answer(res, { method, segments: [], handler: () => fallback, public: false }, request);
+    if (!route) {
+      if (pathMatched) return this.#error(res, 405, 'method_not_allowed', `Method ${method} not allowed`);
+      return this.#error(res, 404, 'not_found', 'Not found');
+    }
     await this.#answer(res, route, request);
   }
 

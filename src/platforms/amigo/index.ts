@@ -1,4 +1,4 @@
-import type { PlatformModule } from '../../core/platform.js';
+import type { OpenApiDocument, PlatformModule } from '../../core/platform.js';
 import { AmigoClient } from './client.js';
 import { type AmigoCredentials, credentialsFrom, ENV } from './credentials.js';
 import { registerPrompts } from './prompts.js';
@@ -39,6 +39,12 @@ export const amigo = {
       world,
       close: () => emulator.close(),
     };
+  },
+  async openapi() {
+    // The whole vendored document, minified by scripts/extract-amigo-openapi.mjs; a chunk of its
+    // own in the bundle, loaded on the catalog's first use.
+    const { default: document } = await import('./openapi.min.json', { with: { type: 'json' } });
+    return document as unknown as OpenApiDocument;
   },
   offlineCredentials: {
     baseUrl: 'http://127.0.0.1:9',

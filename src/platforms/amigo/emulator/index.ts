@@ -25,6 +25,17 @@ function createBase(options: AmigoEmulatorOptions): Emulator {
     platform: 'amigo',
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    // FastAPI's 422 (apis/amigo.md §3), for the operations only the document describes.
+    invalidRequest: (found) => ({
+      status: 422,
+      json: {
+        detail: found.map(({ loc: [where, ...rest], msg }) => ({
+          type: 'value_error',
+          loc: where === 'body' ? ['body', ...rest] : ['query', ...rest],
+          msg,
+        })),
+      },
+    }),
     badJson: (req) => ({ status: 422, json: { detail: [jsonInvalid(req.bodyText)] } }),
     errorBody: (_status, errorCase, message) => ({
       detail: errorCase === 'not_found' ? 'Not Found' : message,

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { defineTool } from '../../registry.js';
+import { hasCatalog, operationOf, targetOf } from '../context.js';
+import { describe } from '../describe.js';
+
+export default defineTool({
+  name: 'api_describe_operation',
+  title: 'Describe an API operation',
+  description:
+    'Shows what an API operation takes (params and body as JSON Schema), the fields of its answer, and whether it changes data (call with api_write) or not (api_read).',
+  platform: 'core',
+  available: hasCatalog,
+  input: {
+    platform: z.string().describe('Platform name, e.g. amigo.'),
+    operation_id: z.string().max(200).describe('From api_search_operations.'),
+  },
+  output: {
+    operation_id: z.string().describe('Id.'),
+    method: z.string().describe('HTTP method.'),
+    path: z.string().describe('Path.'),
+    summary: z.string().describe('Summary.'),
+    description: z.string().optional().describe('Details.'),
+    call_with: z.string().describe('Tool to call.'),
+    changes_data: z.boolean().describe('Writes.'),
+    params: z.record(z.string(), z.unknown()).optional().describe('JSON Schema of params.'),
+    body: z.record(z.string(), z.unknown()).optional().describe('Body schema.'),
+    response: z.record(z.string(), z.unknown()).optional().describe('Success fields.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async run(input, ctx) {
+    const target = await targetOf(ctx, input.platform);
+    return describe(target.catalog, operationOf(target, input.operation_id), target.client.credentials);
+  },
+});

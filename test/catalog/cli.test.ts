@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+
+// The operation catalog on the built CLI (issue #14): the bundle carries the Amigo document and
+// ajv, --read-only hides api_write, --toolsets limits the platforms, and the four tools stay cheap.
+
+type Json = Record<string, unknown>;
+const CATALOG_TOOLS = ['api_describe_operation', 'api_read', 'api_search_operations', 'api_write'];
+
+let proc: CliProcess | undefined;
+afterEach(() => proc?.kill());
+
+async function start(args: string[]): Promise<CliProcess> {
+  proc = spawnCli(['--sandbox', ...args]);
+  await proc.rpc('initialize', INITIALIZE_PARAMS);
+  proc.notify('notifications/initialized');
+  return proc;
+}
+
+async function call(
+  cli: CliProcess,
+  name: string,
+  args: Json,
+): Promise<{ isError?: boolean; text: string; structured?: Json }> {
+  const answer = (await cli.rpc('tools/call', { name, arguments: args })).result as Json;
+  const content = answer.content as Array<{ text?: string }>;
+  return {
+    isError: answer.isError as boolean | undefined,
+    text: content.map((c) => c.text ?? '').join('\n'),
+    structured: answer.structuredContent as Json,
+  };
+}
+
+async function listed(cli: CliProcess): Promise<Json[]> {
+  return ((await cli.rpc('tools/list')).result as { tools: Json[] }).tools;
+}
+
+describe('operation catalog on the built CLI', () => {
+  it('lists the four tools under 1,200 tokens together (chars / 4 of their tools/list entries)', async () => {
+    const tools = (await listed(await start([]))).filter((t) => CATALOG_TOOLS.includes(String(t.name)));
+    expect(tools.map((t) => t.name).sort()).toEqual(CATALOG_TOOLS);
+    const chars = tools.reduce((sum, t) => sum + JSON.stringify(t).length, 0);
+    expect(chars / 4).toBeLessThan(1200);
+  });
+
+  it('calls an operation no curated route models, and refuses an invalid one with the violation', async () => {
+    const cli = await start([]);
+    const ok = await call(cli, 'api_read', { platform: 'amigo', operation_id: 'list-webhook-destinations' });
+    expect(ok.isError, ok.text).toBeFalsy();
+    expect(ok.structured?.status).toBe(200);
+    // The platform's answer is someone else's text: fenced in what the model reads.
+    expect(ok.text).toMatch(/"data":"<untrusted-[0-9a-f]+>/);
+    const bad = await call(cli, 'api_read', {
+      platform: 'amigo',
+      operation_id: 'list-agents',
+      params: { limit: 'many' },
+    });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toContain('params.limit: must be integer');
+    expect(bad.text).toContain('"operation_id":"list-agents"');
+  });
+
+  it('a DELETE needs confirm_destructive; an event stream is named, not called', async () => {
+    const cli = await start([]);
+    const del = await call(cli, 'api_write', {
+      platform: 'amigo',
+      operation_id: 'delete-webhook-destination',
+      params: { destination_id: '6f1c2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f' },
+    });
+    expect(del.isError).toBe(true);
+    expect(del.text).toContain('confirm_destructive: true');
+    const stream = await call(cli, 'api_read', { platform: 'amigo', operation_id: 'get-event-stream' });
+    expect(stream.isError).toBe(true);
+    expect(stream.text).toContain('answers with an event stream');
+  });
+
+  it('--read-only hides api_write; --toolsets leaves out the platforms it does not name', async () => {
+    const readOnly = (await listed(await start(['--read-only']))).map((t) => t.name);
+    expect(readOnly).toContain('api_read');
+    expect(readOnly).not.toContain('api_write');
+    proc?.kill();
+    // AMA2 has no document yet: no platform to serve, so no catalog tool.
+    expect((await listed(await start(['--toolsets', 'ama2']))).map((t) => t.name)).not.toContain('api_read');
+    proc?.kill();
+    const cli = await start(['--toolsets', 'amigo,ama2']);
+    const refused = await call(cli, 'api_search_operations', { platform: 'atthene' });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('has no operation catalog here: use one of amigo');
+  });
+});
