@@ -65,17 +65,38 @@ function isStreaming(responses: CatalogOperation['responses']): boolean {
 const idOf = (method: string, path: string) =>
   `${method}_${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+/g, '_')}`.replace(/_+$/, '');
 
-function operationOf(path: string, method: string, item: Record<string, unknown>): CatalogOperation {
+/** Follows a local `$ref` (`#/components/parameters/x`): parameters, bodies and responses may be shared. */
+function follow<T>(doc: OpenApiDocument, value: T): T {
+  const ref = (value as { $ref?: unknown } | undefined)?.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#/')) return value;
+  let node: unknown = doc;
+  for (const part of ref.slice(2).split('/'))
+    node = (node as Record<string, unknown> | undefined)?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+  return node === undefined ? value : follow(doc, node as T);
+}
+
+function operationOf(
+  doc: OpenApiDocument,
+  path: string,
+  method: string,
+  item: Record<string, unknown>,
+): CatalogOperation {
   const op = item[method] as Record<string, unknown>;
   const id = typeof op.operationId === 'string' ? op.operationId : idOf(method, path);
   // Path-item parameters apply unless the operation redefines them (OpenAPI 3.1 §4.8.9).
-  const own = (op.parameters ?? []) as Parameter[];
-  const shared = ((item.parameters ?? []) as Parameter[]).filter(
-    (p) => !own.some((o) => o.name === p.name && o.in === p.in),
-  );
-  const content = (op.requestBody as { content?: Record<string, MediaType>; required?: boolean })?.content;
+  const own = ((op.parameters ?? []) as Parameter[]).map((p) => follow(doc, p));
+  const shared = ((item.parameters ?? []) as Parameter[])
+    .map((p) => follow(doc, p))
+    .filter((p) => !own.some((o) => o.name === p.name && o.in === p.in));
+  const requestBody = follow(doc, op.requestBody) as {
+    content?: Record<string, MediaType>;
+    required?: boolean;
+  };
+  const content = requestBody?.content;
   const [contentType, media] = Object.entries(content ?? {})[0] ?? [];
-  const responses = (op.responses ?? {}) as CatalogOperation['responses'];
+  const responses = Object.fromEntries(
+    Object.entries(op.responses ?? {}).map(([status, r]) => [status, follow(doc, r)]),
+  ) as CatalogOperation['responses'];
   return {
     id,
     method: method.toUpperCase(),
@@ -87,7 +108,7 @@ function operationOf(path: string, method: string, item: Record<string, unknown>
     ...(contentType && media
       ? {
           body: {
-            required: (op.requestBody as { required?: boolean }).required === true,
+            required: requestBody.required === true,
             contentType,
             schema: media.schema ?? {},
           },
@@ -102,7 +123,7 @@ function operationOf(path: string, method: string, item: Record<string, unknown>
 /** Every operation of a document, in document order. */
 export function indexDocument(platform: string, document: OpenApiDocument): Catalog {
   const operations = Object.entries(document.paths).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((m) => operationOf(path, m, item)),
+    METHODS.filter((m) => item[m]).map((m) => operationOf(document, path, m, item)),
   );
   return { platform, document, operations, byId: new Map(operations.map((o) => [o.id, o])) };
 }
