@@ -92,6 +92,7 @@ const http = await startHttpServer(
     sessionIdleMs: 600_000,
     stateless: false,
     maxSessions: 1000,
+    maxSessionsPerPrincipal: 1000,
     sessionRatePerMinute: 1_000_000,
     maxWatchers: 20,
     maxInFlightPerSession: 1000,
@@ -105,6 +106,7 @@ const http = await startHttpServer(
   },
   makeServer,
   log,
+  { credentialHeaders: [] },
 );
 async function httpClient() {
   const client = new Client({ name: 'bench', version: '1' });
@@ -231,6 +233,7 @@ const server = spawn(process.execPath, ['dist/cli.js', '--sandbox', '--http', '-
     ...process.env,
     LOG_LEVEL: 'warn',
     MCP_MAX_SESSIONS: String(IDLE_SESSIONS + 10),
+    MCP_MAX_SESSIONS_PER_PRINCIPAL: String(IDLE_SESSIONS + 10),
     // All idle sessions come from one address here; the defaults are sized for separate clients.
     MCP_SESSION_RATE_PER_MINUTE: '100000',
     MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(4 * IDLE_SESSIONS),

@@ -52,17 +52,22 @@ async function withCatalog<P extends SandboxPart<{ baseUrl: string }>>(
   part: P,
   options: SandboxOptions,
 ): Promise<P> {
-  const catalog = catalogOf(module);
-  if (!catalog) return part;
-  const { specResponder } = await import('./core/catalog/responder.js');
+  if (!module.openapi) return part;
   const invalid = part.emulator.options.invalidRequest;
-  part.emulator.setFallback(
-    await specResponder(await catalog, {
+  // Attached while it loads (the document, ajv): start-up does not wait for it; the first request
+  // no curated route answers does (a failure to load is answered there as a sandbox error).
+  const loading = (async () => {
+    const { specResponder } = await import('./core/catalog/responder.js');
+    const catalog = await catalogOf(module);
+    if (!catalog) throw new Error(`${module.name} has no API document`);
+    return specResponder(catalog, {
       prefix: new URL(part.credentials.baseUrl).pathname,
       ...(options.faults?.seed === undefined ? {} : { seed: options.faults.seed }),
       ...(invalid ? { invalid } : {}),
-    }),
-  );
+    });
+  })();
+  loading.catch(() => {});
+  part.emulator.setFallback(loading);
   return part;
 }
 

@@ -16,8 +16,6 @@ export type Module = (typeof MODULES)[number];
 export type Platform = Module['name'];
 export const PLATFORMS = MODULES.map((m) => m.name) as readonly Platform[];
 
-/** The clients of the configured platforms, each typed as its module makes it. */
-export type Clients = { [M in Module as M['name']]?: ReturnType<M['createClient']> };
 /** Each platform's credentials, as its module reads them. */
 export type PlatformCredentials = { [M in Module as M['name']]?: Parameters<M['createClient']>[0] };
 

@@ -99,7 +99,7 @@ export class Emulator {
   readonly #sockets = new Set<Socket>();
   readonly #streams = new Set<AbortController>();
   readonly #sentJson = new WeakMap<ServerResponse, unknown>();
-  #fallback: Fallback | undefined;
+  #fallback: Fallback | Promise<Fallback> | undefined;
   #faults: FaultInjector;
   #server = createServer((req, res) => void this.#handle(req, res));
   #origin = '';
@@ -126,7 +126,8 @@ export class Emulator {
   }
 
   /** Serves requests no route matches (src/core/catalog/responder.ts); authenticated like a route. */
-  setFallback(fallback: Fallback | undefined): void {
+  /** A fallback still loading (a promise) is awaited by the first request that needs it. */
+  setFallback(fallback: Fallback | Promise<Fallback> | undefined): void {
     this.#fallback = fallback;
   }
 
@@ -293,7 +294,7 @@ export class Emulator {
       signal: controller.signal,
     };
     // The fallback is pure: its answer is computed first and sent only past authentication.
-    const fallback = route ? undefined : this.#fallback?.(request);
+    const fallback = route ? undefined : (await this.#fallback)?.(request);
     if (fallback)
       return this.#answer(res, { method, segments: [], handler: () => fallback, public: false }, request);
     if (!route) {
