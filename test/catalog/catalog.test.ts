@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogOf } from '../../src/core/catalog/document.js';
-import { sample } from '../../src/core/catalog/sample.js';
-import { paramsSchema } from '../../src/core/catalog/schema.js';
 import { amigo } from '../../src/platforms/amigo/index.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import {
@@ -11,6 +8,7 @@ import {
   startTestSandbox,
   type TestConnection,
 } from '../helpers/mcp.js';
+import { walkCatalog } from './walk.js';
 
 // Issue #14: every operation of the Amigo document is reachable through the four catalog tools,
 // and the sandbox answers every one of them (curated routes, else the spec-driven responder).
@@ -127,47 +125,7 @@ describe('operation catalog (Amigo)', () => {
   });
 
   it('every operation: describe works, a valid call is answered, an invalid one never leaves', async () => {
-    const catalog = await catalogOf(amigo)!;
-    const emulator = sandbox.emulators.amigo;
-    const credentials = sandbox.amigo;
-    const failures: string[] = [];
-    for (const [i, op] of catalog.operations.entries()) {
-      if (KNOWN_GAPS.has(op.id)) continue;
-      const described = await conn.call('api_describe_operation', { platform: 'amigo', operation_id: op.id });
-      if (described.isError) failures.push(`${op.id} describe: ${resultText(described)}`);
-      const tool = op.readOnly ? 'api_read' : 'api_write';
-      const params = sample(catalog.document, paramsSchema(op, credentials), i, true) as Record<
-        string,
-        unknown
-      >;
-      const body = op.body ? { body: sample(catalog.document, op.body.schema, i, true) } : {};
-      const args = {
-        platform: 'amigo',
-        operation_id: op.id,
-        params,
-        ...body,
-        ...(op.readOnly ? {} : { confirm_destructive: true }),
-      };
-      const before = emulator.received;
-      const result = await conn.call(tool, args);
-      if (op.streaming) {
-        if (!resultText(result).includes('event stream') || emulator.received !== before)
-          failures.push(`${op.id} stream: ${resultText(result)}`);
-        continue;
-      }
-      const status = emulator.requests.at(-1)?.response?.status;
-      // Curated routes answer generated ids they do not know with 404: the input was still valid.
-      if (emulator.received === before || (result.isError && status !== 404))
-        failures.push(`${op.id} valid call (${status}): ${resultText(result).slice(0, 300)}`);
-      const sent = emulator.received;
-      const invalid = await conn.call(tool, { ...args, params: { ...params, not_a_parameter: 1 } });
-      if (
-        !invalid.isError ||
-        !resultText(invalid).includes('params.not_a_parameter: is not a field') ||
-        emulator.received !== sent
-      )
-        failures.push(`${op.id} invalid call: ${resultText(invalid).slice(0, 200)}`);
-    }
+    const failures = await walkCatalog(conn, amigo, sandbox.emulators.amigo, sandbox.amigo, KNOWN_GAPS);
     expect(failures).toEqual([]);
   }, 240_000);
 });
