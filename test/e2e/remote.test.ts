@@ -1,14 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { type CliProcess, INITIALIZE_PARAMS, startHttpCli } from '../helpers/cli.js';
+import { startJwks } from '../helpers/jwks.js';
 import { fetchFrom } from '../helpers/net.js';
 
 // The remote deployment (#7): per-session credentials and isolation, OAuth, limits, stateless.
@@ -198,26 +197,18 @@ describe('readiness', () => {
 });
 
 describe('OAuth resource-server mode', () => {
-  let jwks: Server;
+  let jwks: Awaited<ReturnType<typeof startJwks>>;
   let jwksUrl: string;
   let key: CryptoKey;
   let otherKey: CryptoKey;
   const ISSUER = 'https://auth.example.test';
   const AUDIENCE = 'agent-platforms-mcp';
   beforeAll(async () => {
-    const pair = await generateKeyPair('RS256');
-    const other = await generateKeyPair('RS256');
-    key = pair.privateKey as CryptoKey;
-    otherKey = other.privateKey as CryptoKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+    jwks = await startJwks('test-key');
+    ({ url: jwksUrl, key } = jwks);
+    otherKey = (await generateKeyPair('RS256')).privateKey as CryptoKey;
   });
-  afterAll(() => new Promise<void>((resolve) => jwks.close(() => resolve())));
+  afterAll(() => jwks.close());
 
   const token = (
     claims: Record<string, unknown> = {},

@@ -1,11 +1,12 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { type AddressInfo, connect as connectTcp, type Socket } from 'node:net';
-import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { request as httpRequest } from 'node:http';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { type CryptoKey, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { ATTHENE_SANDBOX_API_KEY } from '../../src/platforms/atthene/emulator/credentials.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { type CliProcess, INITIALIZE_PARAMS, spawnCli, startHttpCli } from '../helpers/cli.js';
+import { startJwks } from '../helpers/jwks.js';
 import { fetchFrom, healthz } from '../helpers/net.js';
 
 // The remote endpoint attacked the way issue #12 (E1-E8, D2) attacked it, against the built CLI
@@ -91,22 +92,15 @@ const until = async (check: () => Promise<boolean> | boolean, ms: number): Promi
 };
 
 describe('OAuth sessions: hijack (E1) and the Host check on every route (E8)', () => {
-  let jwks: Server;
+  let jwks: Awaited<ReturnType<typeof startJwks>>;
   let jwksUrl: string;
   let key: CryptoKey;
   const ISSUER = 'https://auth.example.test';
   beforeAll(async () => {
-    const pair = await generateKeyPair('RS256');
-    key = pair.privateKey as CryptoKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+    jwks = await startJwks('k1');
+    ({ url: jwksUrl, key } = jwks);
   });
-  afterAll(() => new Promise<void>((resolve) => jwks.close(() => resolve())));
+  afterAll(() => jwks.close());
 
   const bearer = async (subject: string) => ({
     authorization: `Bearer ${await new SignJWT({ scope: 'mcp' })
