@@ -11,18 +11,12 @@ export function limitParam(max: number, defaultValue = Math.min(DEFAULT_LIMIT, m
     .int('limit must be a whole number')
     .min(1, `limit must be from 1 to ${max}`)
     .max(max, `limit must be from 1 to ${max}`)
-    .default(defaultValue)
-    .describe(`How many items to return, 1 to ${max} (default ${defaultValue}).`);
+    .default(defaultValue);
 }
 
 /** Opaque `cursor` input of a list tool. */
-export function cursorParam(tool: string) {
-  return z
-    .string()
-    .min(1)
-    .max(2000)
-    .optional()
-    .describe(`next_cursor from a previous ${tool} result, to continue; omit to start at the beginning.`);
+export function cursorParam() {
+  return z.string().min(1).max(2000).optional();
 }
 
 /** Output fields every paginated tool declares. */
@@ -52,7 +46,7 @@ export function uuidParam(field: string, producedBy: string) {
       isUuid,
       `${field} must be a UUID like 123e4567-e89b-12d3-a456-426614174000; get one from ${producedBy}`,
     )
-    .describe(`${field} (UUID) from ${producedBy}.`);
+    .describe(`UUID from ${producedBy}.`);
 }
 
 /** Letters, digits and `_ - . : ~ @ +`, no `..`: one safe path segment whatever the platform's id format. */
@@ -72,5 +66,5 @@ export function pathIdParam(field: string, producedBy: string) {
       (value) => PATH_ID.test(value),
       `${field} must be an id from ${producedBy} (letters, digits, _ - . : only; no /, ?, #, .. or spaces)`,
     )
-    .describe(`${field} from ${producedBy}.`);
+    .describe(`From ${producedBy}.`);
 }

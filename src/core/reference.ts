@@ -1,10 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { PLATFORM_MODULES, PLATFORMS, type PlatformCredentials } from '../platforms/index.js';
+import { ALL_TOOLS, PLATFORM_MODULES, PLATFORMS, type PlatformCredentials } from '../platforms/index.js';
 import { createServer } from '../server.js';
 import { createClients } from './clients.js';
 import { createLogger } from './log.js';
+import { outputDocSchema } from './tool-schema.js';
 
 // docs/tools.md is generated from what tools/list serves (the JSON Schema a model sees), so the
 // reference cannot drift from the server. `npm run docs` writes it; a test fails when it is stale.
@@ -98,6 +99,12 @@ function table(schema: Schema | undefined): string {
   );
 }
 
+/** tools/list carries no output descriptions (a model reads the result); the reference does. */
+function outputSchemaWithWords(tool: Tool): Schema | undefined {
+  const definition = ALL_TOOLS.find((t) => t.name === tool.name);
+  return (definition ? outputDocSchema(definition) : tool.outputSchema) as Schema | undefined;
+}
+
 export async function renderReference(): Promise<string> {
   const all = await listTools(PLATFORMS);
   const costs = await Promise.all(PLATFORMS.map(async (p) => ({ toolset: p, tools: await listTools([p]) })));
@@ -132,7 +139,7 @@ export async function renderReference(): Promise<string> {
       table(tool.inputSchema as Schema),
       '**Output**',
       '',
-      table(tool.outputSchema as Schema | undefined),
+      table(outputSchemaWithWords(tool)),
     );
   }
   return `${lines.join('\n').trimEnd()}\n`;

@@ -9,12 +9,29 @@ import type { ToolDefinition } from './registry.js';
 
 type Json = Record<string, unknown>;
 
-function slim(node: unknown, output: boolean): unknown {
-  if (Array.isArray(node)) return node.map((n) => slim(n, output));
+function slim(node: unknown, output: boolean, depth = 0): unknown {
+  if (Array.isArray(node)) return node.map((n) => slim(n, output, depth));
   if (node === null || typeof node !== 'object') return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node as Json)) {
+    // Which fields a result always has matters at its top; inside items and nested objects it is
+    // detail no client acts on (the server validated the result against the full schema).
+    if (output && depth > 0 && key === 'required' && Array.isArray(value)) continue;
     if (key === '$schema') continue;
+    // String length caps the server enforces anyway (its refusal names the field and the bound):
+    // "not empty" and sanity maxima cost a model tokens on every turn and rarely matter.
+    if (!output && key === 'minLength' && value === 1) continue;
+    if (!output && key === 'maxLength') continue;
+    // Id and key patterns guard the request path, not the model's choice: the value comes from
+    // another tool, and a refusal names the format (like uuidParam's refinement). zod's email()
+    // pattern would say `format: email` again in 150 characters.
+    if (!output && key === 'pattern') continue;
+    // An output schema is for validation: a client's model reads the result, not these words
+    // (docs/tools.md keeps them, from outputDocSchema).
+    if (output && key === 'description' && typeof value === 'string') continue;
+    // zod's int() bounds: JSON numbers past 2^53 are not integers a client could send anyway.
+    if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER)
+      continue;
     if (
       key === 'propertyNames' &&
       (value as Json)?.type === 'string' &&
@@ -29,9 +46,14 @@ function slim(node: unknown, output: boolean): unknown {
       Object.keys(value as Json).length === 0
     )
       continue;
-    out[key] = slim(value, output);
+    out[key] = slim(value, output, depth + 1);
   }
   return out;
+}
+
+/** The output schema with its descriptions, for docs/tools.md (tools/list leaves them out). */
+export function outputDocSchema(tool: ToolDefinition): Tool['outputSchema'] {
+  return slim(z.toJSONSchema(z.object(tool.output), { io: 'output' }), false) as Tool['outputSchema'];
 }
 
 export function toolListEntry(tool: ToolDefinition): Tool {

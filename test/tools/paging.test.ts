@@ -26,7 +26,7 @@ function listTool(all: readonly Item[], seen: PageRequest[] = [], backward = fal
     input: {
       search: z.string().optional().describe('search'),
       limit: z.number().describe('limit'),
-      cursor: cursorParam('ama2_list_fakes'),
+      cursor: cursorParam(),
     },
     output: {
       things: z.array(z.object({ id: z.string(), text: z.string() })).describe('things'),

@@ -55,7 +55,7 @@ export default defineTool({
   name: 'platforms_status',
   title: 'Platform status',
   description:
-    'Reports, for every platform this server knows, whether it is configured, its base URL, and whether an authenticated request to it succeeds, with the latency. Call it first when other tools fail with auth or network errors, or to learn which platforms this server offers.',
+    'Per platform: configured, base URL, whether an authenticated request succeeds, latency. Call first when tools fail.',
   platform: 'core',
   input: {},
   output: {

@@ -32,20 +32,21 @@ export const defineAma2Tool = toolDefiner<Ama2Client>();
 // control characters) is refused before a request is made.
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
+// A refinement, not a `pattern`: the schema a model reads stays short (see uuidParam).
 export const threadIdParam = z
   .string()
-  .regex(
-    SAFE_ID,
+  .refine(
+    (value) => SAFE_ID.test(value),
     'thread_id must be a thread id as returned by ama2_create_thread (letters, digits, - _ . :)',
   )
-  .describe('Thread id, as returned by ama2_create_thread or ama2_list_threads.');
+  .describe('From ama2_create_thread or ama2_list_threads.');
 
 export const seqParam = (what: string) =>
   z
     .number()
     .int(`${what} must be a whole number`)
     .min(0, `${what} must be 0 or more`)
-    .describe(`${what}: a thread_seq from a previous event (0 = from the start).`);
+    .describe('Events after this thread_seq (0: from the start).');
 
 export const SENDER_ID = /^(user|agent):[A-Za-z0-9_-]{1,64}$/;
 

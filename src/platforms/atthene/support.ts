@@ -10,12 +10,12 @@ import type { AttheneAgent, AttheneClient, AttheneSession } from './client.js';
 export const defineAttheneTool = toolDefiner<AttheneClient>();
 
 export const agentIdParam = pathIdParam('agent_id', 'atthene_list_agents');
-export const sessionIdParam = pathIdParam('session_id', 'atthene_create_session or atthene_list_sessions');
+export const sessionIdParam = pathIdParam('session_id', 'atthene_list_sessions');
 
 export const configParam = z
   .record(z.string(), z.unknown())
   .describe(
-    'Agent configuration: flat single agent {name, agent_type (llm_agent|react_agent|supervisor), system_prompt, llm_config, tools} or multi-agent {name, description, architecture, entry_point, agents[], edges[]}, each edge {from,to} or conditional {from, condition, condition_type (boolean|literal), routing {yes,no} or possible_outputs}.',
+    'Single agent {name, agent_type (llm_agent|react_agent|supervisor), system_prompt, llm_config, tools} or multi-agent {name, architecture, entry_point, agents[], edges[]}; an edge is {from,to} or {from, condition, condition_type (boolean|literal), routing {yes,no} | possible_outputs}.',
   );
 
 export const agentSummary = z.object({

@@ -7,11 +7,11 @@ export default defineTool({
   name: 'api_describe_operation',
   title: 'Describe an API operation',
   description:
-    'Shows what an API operation takes (params and body as JSON Schema), the fields of its answer, and whether it changes data (call with api_write) or not (api_read).',
+    "Shows an operation's params and body (JSON Schema), its answer's fields, and whether it changes data (api_write) or not (api_read).",
   platform: 'core',
   available: hasCatalog,
   input: {
-    platform: z.string().describe('Platform name, e.g. amigo.'),
+    platform: z.string().describe('e.g. amigo.'),
     operation_id: z.string().max(200).describe('From api_search_operations.'),
   },
   output: {

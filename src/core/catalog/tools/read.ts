@@ -5,12 +5,12 @@ import { hasCatalog } from '../context.js';
 
 /** Input shared by api_read and api_write. */
 export const callInput = {
-  platform: z.string().describe('Platform name, e.g. amigo.'),
+  platform: z.string().describe('e.g. amigo.'),
   operation_id: z.string().max(200).describe('From api_search_operations.'),
   params: z
     .record(z.string(), z.unknown())
     .optional()
-    .describe('Path, query and header params (workspace ids are filled in).'),
+    .describe('Path, query, header params; workspace ids are filled in.'),
   body: z.unknown().optional().describe('Request body.'),
 };
 
@@ -35,7 +35,7 @@ export default defineTool({
   name: 'api_read',
   title: 'Call a read-only API operation',
   description:
-    'Calls an API operation that changes nothing (GET, or a search). Input is validated first; a wrong one is refused, with the operation described.',
+    'Calls an operation that changes nothing (a GET or a search); invalid input is refused before sending.',
   platform: 'core',
   available: hasCatalog,
   input: { ...callInput, cursor: z.string().optional().describe('A next_cursor.') },

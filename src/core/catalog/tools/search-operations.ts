@@ -15,11 +15,11 @@ export default defineTool({
   name: 'api_search_operations',
   title: 'Search API operations',
   description:
-    "Finds a platform's API operations (its OpenAPI document) by words in id, path, summary or tag; no query lists all. Next: api_describe_operation, then api_read or api_write.",
+    'Finds API operations by words in id, path, summary or tag. Next: api_describe_operation, then api_read or api_write.',
   platform: 'core',
   available: hasCatalog,
   input: {
-    platform: z.string().describe('Platform name, e.g. amigo.'),
+    platform: z.string().describe('e.g. amigo.'),
     query: z.string().max(200).default('').describe('Words that must all match.'),
     tag: z.string().optional().describe('Only this tag.'),
     limit: limitParam(200),

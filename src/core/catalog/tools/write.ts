@@ -9,7 +9,7 @@ export default defineTool({
   name: 'api_write',
   title: 'Call an API operation that changes data',
   description:
-    'Calls an operation that creates, updates or deletes (see api_describe_operation) with validated params and body. DELETE needs confirm_destructive: true.',
+    'Calls an operation that creates, updates or deletes, after validating params and body. A DELETE needs confirm_destructive.',
   platform: 'core',
   available: hasCatalog,
   input: {

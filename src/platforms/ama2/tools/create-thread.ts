@@ -6,26 +6,24 @@ export default defineAma2Tool({
   name: 'ama2_create_thread',
   title: 'Create AMA2 thread',
   description:
-    'Creates a private AMA2 thread between this agent and the given users, or returns the existing thread with exactly those participants. Safe to retry: the client_message_id of initial_message is derived from the thread and the text, so it is posted once (send a repeat with ama2_send_message). The loop: ama2_create_thread, then ama2_send_message, then ama2_wait_for_events for replies, then read them (ama2_poll_events or the ama2://threads/{thread_id} resource).',
+    "Opens (or returns) this agent's private thread with the given users; initial_message is posted once, even on retry. Next: ama2_send_message.",
   platform: 'ama2',
   input: {
     target_user_ids: z
       .array(z.string().refine(isUuid, 'each target_user_ids entry must be an AMA2 user UUID'))
       .min(1, 'target_user_ids needs at least one user UUID')
       .max(50, 'target_user_ids takes at most 50 users')
-      .describe('AMA2 user UUIDs to talk with (without the user: prefix).'),
+      .describe('User UUIDs (no user: prefix).'),
     participation_mode: z
       .enum(['open', 'invocation_only'])
       .optional()
-      .describe(
-        'open: the agent sees every message; invocation_only: only when @mentioned. Set after creation.',
-      ),
+      .describe('invocation_only: answer only when @mentioned.'),
     initial_message: z
       .string()
       .min(1)
       .max(CONTENT_MAX, `initial_message must be at most ${CONTENT_MAX} characters`)
       .optional()
-      .describe('A first message to send as the agent once the thread exists.'),
+      .describe('First message, sent as the agent.'),
   },
   output: {
     thread_id: z.string().describe('Thread id for the other ama2_ tools.'),

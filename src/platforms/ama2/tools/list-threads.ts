@@ -8,13 +8,12 @@ const NAME = 'ama2_list_threads';
 export default defineAma2Tool({
   name: NAME,
   title: 'List AMA2 threads',
-  description:
-    'Lists the threads of the AMA2 user whose token is configured (AMA2_USER_TOKEN), newest activity first as the platform orders them, with participants and a preview of the last message. Use a thread_id with ama2_poll_events or ama2_send_message.',
+  description: 'Lists the threads of the user whose token is set (AMA2_USER_TOKEN), newest first.',
   platform: 'ama2',
   available: (client) => client.hasUserToken,
   input: {
     limit: limitParam(100),
-    cursor: cursorParam(NAME),
+    cursor: cursorParam(),
   },
   output: {
     threads: z

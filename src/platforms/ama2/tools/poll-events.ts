@@ -16,14 +16,12 @@ export default defineAma2Tool({
   name: NAME,
   title: 'Read AMA2 thread events',
   description:
-    "Reads a thread's events (messages) in order, after a given thread_seq; with no after_seq it reads from the start, so it also returns the whole history page by page. Pass next_cursor to continue. To wait for new replies instead of reading what is there, use ama2_wait_for_events.",
+    "Reads a thread's events in order after after_seq, a page at a time. To wait for new ones: ama2_wait_for_events.",
   platform: 'ama2',
   input: {
     thread_id: threadIdParam,
-    after_seq: seqParam('after_seq')
-      .optional()
-      .describe('Return events with thread_seq greater than this (default 0, the start).'),
-    cursor: cursorParam(NAME),
+    after_seq: seqParam('after_seq').optional().describe('Events after this thread_seq (default 0).'),
+    cursor: cursorParam(),
     limit: limitParam(POLL_LIMIT_MAX),
   },
   output: {

@@ -4,8 +4,7 @@ import { defineAma2Tool, threadIdParam } from '../support.js';
 export default defineAma2Tool({
   name: 'ama2_register_webhook',
   title: 'Register AMA2 thread webhook',
-  description:
-    'Registers an https URL that AMA2 calls on new events in a thread, for a service that must react without polling. Returns subscription_id, which ama2_remove_webhook takes. Repeated delivery failures deactivate the webhook on the platform side.',
+  description: 'Registers an https URL that AMA2 calls on new events in a thread.',
   platform: 'ama2',
   input: {
     thread_id: threadIdParam,
@@ -16,7 +15,7 @@ export default defineAma2Tool({
         (v) => URL.canParse(v) && new URL(v).protocol === 'https:',
         'callback_url must be an https:// URL',
       )
-      .describe('Public https URL to receive event deliveries.'),
+      .describe('Public https URL.'),
   },
   output: {
     subscription_id: z.string().describe('Id for ama2_remove_webhook.'),

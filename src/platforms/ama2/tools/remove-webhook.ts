@@ -4,8 +4,7 @@ import { defineAma2Tool, threadIdParam } from '../support.js';
 export default defineAma2Tool({
   name: 'ama2_remove_webhook',
   title: 'Remove AMA2 thread webhook',
-  description:
-    'Removes a thread webhook registered with ama2_register_webhook; deliveries to its URL stop at once. This cannot be undone: registering again gives a new subscription_id.',
+  description: 'Removes a thread webhook; deliveries stop at once.',
   platform: 'ama2',
   input: {
     thread_id: threadIdParam,

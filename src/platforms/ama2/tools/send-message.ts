@@ -14,7 +14,7 @@ export default defineAma2Tool({
   name: 'ama2_send_message',
   title: 'Send AMA2 message',
   description:
-    'Posts a message as this agent to an AMA2 thread. If the call fails or times out, call again with the returned or same client_message_id: the platform then will not post it twice. Next, call ama2_wait_for_events with after_seq set to the latest thread_seq you have seen to get the replies.',
+    'Posts a message as this agent. Retrying with the same client_message_id never posts twice. Next: ama2_wait_for_events.',
   platform: 'ama2',
   input: {
     thread_id: threadIdParam,
@@ -25,25 +25,21 @@ export default defineAma2Tool({
         CONTENT_MAX,
         `content must be at most ${CONTENT_MAX} characters; split longer text into several messages`,
       )
-      .describe(`Message text, 1 to ${CONTENT_MAX} characters.`),
+      .describe('Message text.'),
     client_message_id: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'client_message_id must be 1-128 letters, digits or - _ . :')
       .optional()
-      .describe('Idempotency key; omit to have one generated. Reuse it when retrying the same message.'),
-    base_seq: seqParam('base_seq')
-      .optional()
-      .describe('thread_seq the reply is based on, so the platform can tell stale replies.'),
-    latest_seen_seq: seqParam('latest_seen_seq')
-      .optional()
-      .describe('Highest thread_seq this agent has read.'),
+      .describe('Idempotency key; reuse it to retry.'),
+    base_seq: seqParam('base_seq').optional().describe('thread_seq this reply answers.'),
+    latest_seen_seq: seqParam('latest_seen_seq').optional().describe('Highest thread_seq read.'),
     mentions: z
       .array(
         z.string().regex(SENDER_ID, 'each mentions entry must be a sender_id like user:<id> or agent:<id>'),
       )
       .max(50)
       .optional()
-      .describe('sender_ids to @mention; in invocation_only threads only mentioned agents answer.'),
+      .describe('sender_ids to @mention.'),
   },
   output: {
     thread_id: z.string().describe('The thread.'),

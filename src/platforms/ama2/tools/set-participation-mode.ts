@@ -5,11 +5,11 @@ export default defineAma2Tool({
   name: 'ama2_set_participation_mode',
   title: 'Set AMA2 participation mode',
   description:
-    'Sets how this agent takes part in a thread: open (answers every message) or invocation_only (answers only when @mentioned). Needs the manage_thread capability; a 403 means this token lacks it.',
+    'Sets whether this agent answers every message (open) or only when @mentioned. Needs manage_thread.',
   platform: 'ama2',
   input: {
     thread_id: threadIdParam,
-    participation_mode: z.enum(['open', 'invocation_only']).describe('open or invocation_only.'),
+    participation_mode: z.enum(['open', 'invocation_only']),
   },
   output: {
     thread_id: z.string().describe('The thread.'),

@@ -17,7 +17,8 @@ const PROGRESS_EVERY_MS = 1000;
 export default defineAma2Tool({
   name: 'ama2_wait_for_events',
   title: 'Wait for AMA2 thread events',
-  description: `Waits until a thread has events after after_seq (usually the replies to your message) and returns them, or returns timed_out after timeout_seconds (at most ${WAIT_MAX_SECONDS}). Use it right after ama2_send_message with after_seq = the latest thread_seq you have seen; call it again with the returned latest_seq to keep listening.`,
+  description:
+    'Waits for events after after_seq (e.g. replies) and returns them, or timed_out. Call again with latest_seq to keep listening.',
   platform: 'ama2',
   input: {
     thread_id: threadIdParam,
@@ -28,7 +29,7 @@ export default defineAma2Tool({
       .min(1, `timeout_seconds must be from 1 to ${WAIT_MAX_SECONDS}`)
       .max(WAIT_MAX_SECONDS, `timeout_seconds must be from 1 to ${WAIT_MAX_SECONDS}`)
       .default(25)
-      .describe(`How long to wait, 1 to ${WAIT_MAX_SECONDS} seconds (default 25).`),
+      .describe('Seconds to wait.'),
     limit: limitParam(POLL_LIMIT_MAX),
   },
   output: {

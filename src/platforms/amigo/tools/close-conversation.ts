@@ -4,8 +4,7 @@ import { conversationIdParam, defineAmigoTool, NOT_FOUND } from '../support.js';
 export default defineAmigoTool({
   name: 'amigo_close_conversation',
   title: 'Close Amigo conversation',
-  description:
-    'Closes (finishes) a conversation: it takes no further messages, and amigo_send_message on it then fails with a conflict. Its history stays readable with amigo_get_conversation.',
+  description: 'Finishes a conversation: no more messages; its history stays readable.',
   platform: 'amigo',
   input: { conversation_id: conversationIdParam },
   output: {

@@ -4,8 +4,7 @@ import { agentIdParam, defineAmigoTool, NOT_FOUND } from '../support.js';
 export default defineAmigoTool({
   name: 'amigo_get_agent',
   title: 'Get Amigo agent',
-  description:
-    'Returns an agent with its latest version: identity (name, role, language), background, behaviours and communication patterns. Use it to understand how an agent should act before testing it with amigo_send_message.',
+  description: 'Returns an agent with its latest version: identity, background, behaviours, communication.',
   platform: 'amigo',
   input: { agent_id: agentIdParam },
   output: {

@@ -5,8 +5,7 @@ import { defineAmigoTool } from '../support.js';
 export default defineAmigoTool({
   name: 'amigo_get_analytics',
   title: 'Amigo analytics',
-  description:
-    'Returns the analytics dashboard KPIs (with their change against the previous period) and call statistics (totals, average duration, calls per day) over the last N days.',
+  description: 'Returns dashboard KPIs with their change, and call statistics, over the last N days.',
   platform: 'amigo',
   input: {
     days: z
@@ -15,7 +14,7 @@ export default defineAmigoTool({
       .min(1)
       .max(AMIGO_LIMITS.days, `days must be from 1 to ${AMIGO_LIMITS.days}`)
       .default(7)
-      .describe(`Period in days, 1 to ${AMIGO_LIMITS.days} (default 7).`),
+      .describe('Days back.'),
   },
   output: {
     days: z.number().describe('The period.'),

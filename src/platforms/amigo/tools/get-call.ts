@@ -10,9 +10,9 @@ export default defineAmigoTool({
   name: NAME,
   title: 'Get Amigo call',
   description:
-    'Returns a voice call: its transcript (caller and agent words per turn, with the conversation state; a long one a page at a time, pass next_cursor to continue) and the intelligence summary (key moments, quality, escalation). Transcripts hold personal data: quote only what the task needs.',
+    "Returns a voice call's transcript, paged, and its intelligence summary. Personal data: quote only what is needed.",
   platform: 'amigo',
-  input: { call_id: callIdParam, limit: limitParam(200, 50), cursor: cursorParam(NAME) },
+  input: { call_id: callIdParam, limit: limitParam(200, 50), cursor: cursorParam() },
   output: {
     call_id: z.string().describe('The call.'),
     status: z.string().optional().describe('Call status.'),

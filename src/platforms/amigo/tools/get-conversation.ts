@@ -8,14 +8,12 @@ export default defineAmigoTool({
   name: NAME,
   title: 'Get Amigo conversation',
   description:
-    'Returns a conversation with its turns (who said what, when), the newest page first; pass next_cursor to read older turns, back to the first. The same history is the resource amigo://conversations/{conversation_id}; continue an active conversation with amigo_send_message.',
+    "Returns a conversation's turns, newest page first. Also amigo://conversations/{conversation_id}.",
   platform: 'amigo',
   input: {
     conversation_id: conversationIdParam,
     limit: limitParam(200, 50),
-    cursor: cursorParam(NAME).describe(
-      `next_cursor from a previous ${NAME} result, to read older turns; omit to start with the newest.`,
-    ),
+    cursor: cursorParam().describe('From next_cursor (older turns).'),
   },
   output: {
     id: z.string().describe('Conversation id.'),

@@ -8,14 +8,13 @@ const NAME = 'amigo_get_entity_timeline';
 export default defineAmigoTool({
   name: NAME,
   title: 'Get Amigo entity timeline',
-  description:
-    "Returns the events in an entity's history (calls, appointments booked, messages, notes), optionally for one domain, paged with a cursor. The same history is the resource amigo://entities/{entity_id}/timeline.",
+  description: "Returns an entity's history (calls, appointments, messages, notes), paged.",
   platform: 'amigo',
   input: {
     entity_id: entityIdParam,
-    domain: z.string().min(1).max(100).optional().describe('Only events of this domain, e.g. clinical.'),
+    domain: z.string().min(1).max(100).optional().describe('e.g. clinical.'),
     limit: limitParam(AMIGO_LIMITS.timeline),
-    cursor: cursorParam(NAME),
+    cursor: cursorParam(),
   },
   output: {
     entity_id: z.string().describe('The entity.'),

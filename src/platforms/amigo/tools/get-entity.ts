@@ -13,8 +13,7 @@ import {
 export default defineAmigoTool({
   name: 'amigo_get_entity',
   title: 'Get Amigo entity',
-  description:
-    'Returns one world entity with its current state (the full projection: contact details, status, external ids, type-specific fields). It holds personal data. Its history is amigo_get_entity_timeline.',
+  description: "Returns an entity's current state (contact, status, ids, type fields). Personal data.",
   platform: 'amigo',
   input: { entity_id: entityIdParam },
   output: {

@@ -4,8 +4,7 @@ import { defineAmigoTool, NOT_FOUND, serviceIdParam, serviceSummary } from '../s
 export default defineAmigoTool({
   name: 'amigo_get_service',
   title: 'Get Amigo service',
-  description:
-    'Returns one service: its agent, context graph, channel, environment, tags and key terms. A text service can be talked to with amigo_send_message.',
+  description: 'Returns a service: agent, context graph, channel, environment, tags, key terms.',
   platform: 'amigo',
   input: { service_id: serviceIdParam },
   output: {

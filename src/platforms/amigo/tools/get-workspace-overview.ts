@@ -7,7 +7,7 @@ export default defineAmigoTool({
   name: 'amigo_get_workspace_overview',
   title: 'Amigo workspace overview',
   description:
-    "Returns the command-center view of the workspace: live and today's calls, escalation rate, data pipeline health, data quality and open alerts. A quick first look at how the workspace is doing.",
+    "The workspace at a glance: live and today's calls, escalations, pipeline health, data quality, alerts.",
   platform: 'amigo',
   input: {},
   output: {

@@ -5,17 +5,14 @@ export default defineAmigoTool({
   name: 'amigo_invoke_function',
   title: 'Invoke an Amigo function',
   description:
-    'Runs a registered read-only data function with an input matching its input_schema (amigo_list_functions shows it) and returns the rows. A 422 names the input field to fix.',
+    'Runs a read-only data function (amigo_list_functions) with input matching its input_schema; returns the rows.',
   platform: 'amigo',
   input: {
     function_name: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9_-]{0,127}$/, 'function_name must be a name from amigo_list_functions')
       .describe('Function name from amigo_list_functions.'),
-    input: z
-      .record(z.string(), z.unknown())
-      .default({})
-      .describe("Arguments, as the function's input_schema describes."),
+    input: z.record(z.string(), z.unknown()).default({}).describe('As its input_schema says.'),
     alias: z
       .enum(['latest', 'staging', 'production'])
       .default('latest')

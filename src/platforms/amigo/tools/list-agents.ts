@@ -8,13 +8,12 @@ const NAME = 'amigo_list_agents';
 export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo agents',
-  description:
-    "Lists the agents (versioned personas) of the workspace, optionally filtered by a name search. See one agent's identity and behaviours with amigo_get_agent; agents are deployed through services (amigo_list_services).",
+  description: "Lists the workspace's agents.",
   platform: 'amigo',
   input: {
-    search: z.string().min(1).max(200).optional().describe('Text to search in agent names.'),
+    search: z.string().min(1).max(200).optional().describe('Part of a name.'),
     limit: limitParam(AMIGO_LIMITS.tokenPage),
-    cursor: cursorParam(NAME),
+    cursor: cursorParam(),
   },
   output: {
     agents: z

@@ -8,21 +8,17 @@ const NAME = 'amigo_list_calls';
 export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo calls',
-  description:
-    "Lists voice calls, newest first, optionally for one service or direction: who called, how long, how it ended, quality score. Read a call's transcript and intelligence summary with amigo_get_call.",
+  description: 'Lists voice calls, newest first: caller, duration, outcome, quality.',
   platform: 'amigo',
   input: {
     service_id: z
       .string()
       .refine(isUuid, 'service_id must be a UUID from amigo_list_services')
       .optional()
-      .describe('Only calls of this service.'),
-    direction: z
-      .enum(['inbound', 'outbound', 'playground', 'simulated'])
-      .optional()
-      .describe('Only calls in this direction.'),
+      .describe('Only this service.'),
+    direction: z.enum(['inbound', 'outbound', 'playground', 'simulated']).optional(),
     limit: limitParam(AMIGO_LIMITS.offsetPage),
-    cursor: cursorParam(NAME),
+    cursor: cursorParam(),
   },
   output: {
     calls: z

@@ -10,14 +10,13 @@ const CHANNELS = ['voice', 'sms', 'whatsapp', 'web', 'email'] as const;
 export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo conversations',
-  description:
-    'Lists conversations of the workspace (text and voice), newest first, optionally by status or channel. Read one with amigo_get_conversation or continue an active one with amigo_send_message.',
+  description: 'Lists conversations (text and voice), newest first.',
   platform: 'amigo',
   input: {
-    status: z.enum(STATUSES).optional().describe('Only conversations in this status.'),
-    channel_kind: z.enum(CHANNELS).optional().describe('Only conversations on this channel.'),
+    status: z.enum(STATUSES).optional(),
+    channel_kind: z.enum(CHANNELS).optional(),
     limit: limitParam(AMIGO_LIMITS.offsetPage),
-    cursor: cursorParam(NAME),
+    cursor: cursorParam(),
   },
   output: {
     conversations: z

@@ -9,23 +9,19 @@ export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo world entities',
   description:
-    'Lists entities of the workspace world model (patients, appointments, calls, ...), filtered by type, tags, a text query (name, id, phone) or a semantic search. Entities hold personal data. Next: amigo_get_entity or amigo_get_entity_timeline.',
+    'Lists world-model entities (patients, appointments, ...) by type, tags, text or meaning. Personal data.',
   platform: 'amigo',
   input: {
     entity_types: z
       .array(z.string().min(1).max(100))
       .max(20)
       .optional()
-      .describe('Only these types, e.g. ["patient"] (amigo_list_entity_types lists them).'),
-    q: z.string().min(1).max(200).optional().describe('Matches name, canonical id, phone or id.'),
-    semantic: z.string().min(1).max(500).optional().describe('Meaning-based search text.'),
-    tags: z
-      .array(z.string().min(1).max(100))
-      .max(20)
-      .optional()
-      .describe('Only entities with any of these tags.'),
+      .describe('e.g. ["patient"] (amigo_list_entity_types).'),
+    q: z.string().min(1).max(200).optional().describe('Name, canonical id, phone or id.'),
+    semantic: z.string().min(1).max(500).optional().describe('Semantic query.'),
+    tags: z.array(z.string().min(1).max(100)).max(20).optional().describe('Any of these tags.'),
     limit: limitParam(AMIGO_LIMITS.offsetPage),
-    cursor: cursorParam(NAME),
+    cursor: cursorParam(),
   },
   output: {
     entities: z.array(entitySummary).describe('Entities on this page.'),

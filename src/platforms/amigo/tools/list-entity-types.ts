@@ -4,8 +4,7 @@ import { defineAmigoTool } from '../support.js';
 export default defineAmigoTool({
   name: 'amigo_list_entity_types',
   title: 'List Amigo entity types',
-  description:
-    'Lists the entity types in the workspace world model with how many entities each has. Use a type with amigo_list_entities or amigo_resolve_entity. The same list is the resource amigo://entity-types.',
+  description: "Lists the world model's entity types with their counts.",
   platform: 'amigo',
   input: {},
   output: {

@@ -4,8 +4,7 @@ import { defineAmigoTool } from '../support.js';
 export default defineAmigoTool({
   name: 'amigo_list_functions',
   title: 'List Amigo functions',
-  description:
-    'Lists the registered data functions (stored read-only queries) with what each returns, when to use it and its input schema. Run one with amigo_invoke_function.',
+  description: 'Lists the data functions: what each returns, when to use it, its input schema.',
   platform: 'amigo',
   input: {},
   output: {

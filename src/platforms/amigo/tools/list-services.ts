@@ -8,14 +8,13 @@ const NAME = 'amigo_list_services';
 export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo services',
-  description:
-    'Lists the services of the workspace (an agent deployed on a channel: text, voice or scribe). A text service id is what amigo_send_message needs to start a conversation.',
+  description: 'Lists services (an agent on a text, voice or scribe channel).',
   platform: 'amigo',
   input: {
-    search: z.string().min(1).max(200).optional().describe('Text to search in service names.'),
-    is_active: z.boolean().optional().describe('Only active (true) or inactive (false) services.'),
+    search: z.string().min(1).max(200).optional().describe('Part of a name.'),
+    is_active: z.boolean().optional(),
     limit: limitParam(AMIGO_LIMITS.tokenPage),
-    cursor: cursorParam(NAME),
+    cursor: cursorParam(),
   },
   output: {
     services: z.array(serviceSummary).describe('Services on this page.'),

@@ -5,26 +5,19 @@ import { defineAmigoTool } from '../support.js';
 export default defineAmigoTool({
   name: 'amigo_resolve_entity',
   title: 'Resolve an Amigo entity',
-  description:
-    "Finds the entity of a type that an exact identifier belongs to (phone in E.164, email, canonical id, external id or entity id), with the confidence and what matched. Use it to go from a caller's number to the patient record.",
+  description: 'Finds the entity an exact phone (E.164), email, canonical, external or entity id belongs to.',
   platform: 'amigo',
   input: {
-    entity_type: z.string().min(1).max(100).describe('Type to look in, e.g. patient.'),
+    entity_type: z.string().min(1).max(100).describe('e.g. patient.'),
     phone: z
       .string()
       .regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164, e.g. +15550100000')
       .optional()
       .describe('Phone number in E.164.'),
-    email: z.string().email('email must be an email address').optional().describe('Email address.'),
+    email: z.string().email('email must be an email address').optional(),
     canonical_id: z.string().min(1).max(200).optional().describe('Id in the source system (e.g. MRN).'),
-    entity_id: z.string().min(1).max(100).optional().describe('Entity id.'),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(20)
-      .default(5)
-      .describe('Most matches to return, 1 to 20 (default 5).'),
+    entity_id: z.string().min(1).max(100).optional(),
+    limit: z.number().int().min(1).max(20).default(5).describe('Most matches.'),
   },
   output: {
     matches: z

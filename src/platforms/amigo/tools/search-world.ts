@@ -5,12 +5,11 @@ import { defineAmigoTool } from '../support.js';
 export default defineAmigoTool({
   name: 'amigo_search_world',
   title: 'Search the Amigo world model',
-  description:
-    "Full-text search across all world entities, ranked; the platform's answer is passed through as it comes (its shape is not fixed by the API). For filtered lists use amigo_list_entities; for an exact phone, email or id use amigo_resolve_entity.",
+  description: 'Ranked full-text search across all world entities, passed through as the platform answers.',
   platform: 'amigo',
   input: {
     q: z.string().min(1, 'q must not be empty').max(500).describe('What to search for.'),
-    entity_type: z.string().min(1).max(100).optional().describe('Only this entity type.'),
+    entity_type: z.string().min(1).max(100).optional().describe('e.g. patient.'),
     limit: limitParam(100),
   },
   output: { result: z.record(z.string(), z.unknown()).describe("The platform's search answer.") },

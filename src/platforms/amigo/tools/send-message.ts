@@ -10,18 +10,16 @@ export default defineAmigoTool({
   name: 'amigo_send_message',
   title: 'Send Amigo message',
   description:
-    "Talks to an Amigo agent as a user. With service_id it starts a conversation on that text service (the greeting comes back too); with conversation_id it continues one. Returns the agent's replies and the conversation_id for the next message; read the whole conversation with amigo_get_conversation.",
+    'Talks to an agent as a user: service_id starts a conversation (greeting included), conversation_id continues one.',
   platform: 'amigo',
   input: {
     message: z.string().min(1, 'message must not be empty').max(10_000).describe('What the user says.'),
     service_id: uuid('service_id', 'amigo_list_services').describe(
-      'Text service to start a conversation on (amigo_list_services).',
+      'Text service to start on (amigo_list_services).',
     ),
-    conversation_id: uuid('conversation_id', 'a previous amigo_send_message').describe(
-      'Conversation to continue.',
-    ),
-    include_tool_calls: z.boolean().default(false).describe('Also return the tools the agent called.'),
-    auto_greet: z.boolean().default(true).describe('On a new conversation, let the agent greet first.'),
+    conversation_id: uuid('conversation_id', 'a previous amigo_send_message').describe('To continue.'),
+    include_tool_calls: z.boolean().default(false).describe('Return the tools called.'),
+    auto_greet: z.boolean().default(true).describe('Agent greets first on a new conversation.'),
   },
   output: {
     conversation_id: z.string().describe('Pass it to continue the conversation.'),

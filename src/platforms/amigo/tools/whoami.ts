@@ -5,7 +5,7 @@ export default defineAmigoTool({
   name: 'amigo_whoami',
   title: 'Amigo API key identity',
   description:
-    'Returns which Amigo API key is in use, its workspace and when it expires, and whether that workspace is the configured AMIGO_WORKSPACE_ID. Use it to check access before other amigo_ tools.',
+    'Returns the API key in use, its workspace and expiry, and whether it matches AMIGO_WORKSPACE_ID.',
   platform: 'amigo',
   input: {},
   output: {

@@ -3,10 +3,9 @@ import { agentSummary, configParam, defineAttheneTool, summariseAgent } from '..
 export default defineAttheneTool({
   name: 'atthene_create_agent',
   title: 'Create Atthene saved agent',
-  description:
-    'Saves a new agent configuration to the account (system_config.name is required) and returns its id and agent_key. Validate it first with atthene_validate_agent; then start a session on it with atthene_create_session.',
+  description: 'Saves a new agent configuration; returns its id and agent_key.',
   platform: 'atthene',
-  input: { system_config: configParam },
+  input: { system_config: configParam.describe('Shaped as atthene_validate_agent config.') },
   output: { agent: agentSummary.describe('The saved agent.') },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   untrusted: ['name'],

@@ -14,18 +14,11 @@ export default defineAttheneTool({
   name: 'atthene_create_session',
   title: 'Create Atthene session',
   description:
-    'Starts a conversation session with an agent, from exactly one of: an inline config object, YAML text, a saved agent_id, or a saved agent_key. A session keeps its configuration for life. Next: atthene_execute_turn with the returned session_id.',
+    'Starts a session from exactly one of config, yaml, agent_id, agent_key. Next: atthene_execute_turn.',
   platform: 'atthene',
   input: {
-    config: configParam
-      .optional()
-      .describe('Inline configuration object (flat single agent, or multi-agent with agents and edges).'),
-    yaml: z
-      .string()
-      .min(1)
-      .max(200_000)
-      .optional()
-      .describe('The same configuration as YAML text (sent as application/yaml).'),
+    config: configParam.optional().describe('Configuration object (see atthene_validate_agent).'),
+    yaml: z.string().min(1).max(200_000).optional().describe('The configuration as YAML.'),
     agent_id: agentIdParam.optional().describe('Saved agent id (atthene_list_agents).'),
     agent_key: z
       .string()
@@ -34,7 +27,7 @@ export default defineAttheneTool({
         'agent_key must be lowercase letters, digits and _ (atthene_list_agents shows it)',
       )
       .optional()
-      .describe('Saved agent_key, e.g. support_agent; uses its deployed version.'),
+      .describe('Saved agent_key (deployed version).'),
   },
   output: {
     session_id: z.string().describe('Session id for atthene_execute_turn.'),

@@ -4,8 +4,7 @@ import { AGENT_NOT_FOUND, agentIdParam, defineAttheneTool } from '../support.js'
 export default defineAttheneTool({
   name: 'atthene_delete_agent',
   title: 'Delete Atthene saved agent',
-  description:
-    'Deletes a saved agent configuration for good; it cannot be restored. Sessions created from it keep running on their own copy of the configuration.',
+  description: 'Deletes a saved agent for good; its sessions keep their copy.',
   platform: 'atthene',
   input: { agent_id: agentIdParam },
   output: {

@@ -4,8 +4,7 @@ import { defineAttheneTool, SESSION_NOT_FOUND, sessionIdParam } from '../support
 export default defineAttheneTool({
   name: 'atthene_delete_session',
   title: 'Delete Atthene session',
-  description:
-    'Deletes a session and its conversation history for good; it cannot be restored. Create a new one with atthene_create_session.',
+  description: 'Deletes a session and its history for good.',
   platform: 'atthene',
   input: { session_id: sessionIdParam },
   output: {

@@ -12,54 +12,36 @@ import { waitForTurn } from '../wait.js';
 
 export const WAIT_MAX_SECONDS = 55;
 
-const block = z
-  .object({
-    type: z.enum(['text', 'image_url']).describe('text or image_url.'),
-    text: z.string().max(100_000).optional().describe('The text, for type text.'),
-    image_url: z
-      .object({ url: z.string().url().describe('Image URL.') })
-      .optional()
-      .describe('The image, for type image_url.'),
-  })
-  .describe('A content block.');
+const block = z.object({
+  type: z.enum(['text', 'image_url']),
+  text: z.string().max(100_000).optional(),
+  image_url: z.object({ url: z.string().url() }).optional(),
+});
 
 export default defineAttheneTool({
   name: 'atthene_execute_turn',
   title: 'Run an Atthene agent turn',
-  description: `Sends a user message to a session and returns the agent's reply (with new messages, tool calls, usage and time). Turns on one session run one after another. If the agent needs longer than wait_seconds, the result says status running: poll atthene_get_status, then read the reply with atthene_get_messages.`,
+  description:
+    'Sends a user message and returns the reply. Past wait_seconds: status running; poll atthene_get_status, then atthene_get_messages.',
   platform: 'atthene',
   input: {
     session_id: sessionIdParam,
-    content: z
-      .string()
-      .min(1, 'content must not be empty')
-      .max(100_000)
-      .optional()
-      .describe('The user message as text.'),
+    content: z.string().min(1, 'content must not be empty').max(100_000).optional().describe('User message.'),
     content_blocks: z
       .array(block)
       .min(1)
       .max(20)
       .optional()
-      .describe('The user message as content blocks (text and images), instead of content.'),
-    correlation_id: z
-      .string()
-      .max(200)
-      .optional()
-      .describe('Your id for this turn, echoed back by the platform.'),
-    inputs: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('Session variables saved with the session and reused on later turns.'),
+      .describe('Text and image blocks, instead of content.'),
+    correlation_id: z.string().max(200).optional().describe('Echoed back.'),
+    inputs: z.record(z.string(), z.unknown()).optional().describe('Session variables, kept for later turns.'),
     wait_seconds: z
       .number()
       .int()
       .min(1)
       .max(WAIT_MAX_SECONDS, `wait_seconds must be from 1 to ${WAIT_MAX_SECONDS}`)
       .default(45)
-      .describe(
-        `How long to wait for the reply before returning status running, 1 to ${WAIT_MAX_SECONDS} (default 45).`,
-      ),
+      .describe('Seconds to wait before answering status running.'),
   },
   output: {
     session_id: z.string().describe('The session.'),

@@ -10,8 +10,7 @@ import {
 export default defineAttheneTool({
   name: 'atthene_get_agent',
   title: 'Get Atthene saved agent',
-  description:
-    'Returns one saved agent with its full system_config (prompts, models, tools, agents and edges). Use it before atthene_update_agent to see what to change.',
+  description: 'Returns a saved agent with its full system_config.',
   platform: 'atthene',
   input: { agent_id: agentIdParam },
   output: {

@@ -4,8 +4,7 @@ import { defineAttheneTool } from '../support.js';
 export default defineAttheneTool({
   name: 'atthene_get_knowledge_base',
   title: 'Get Atthene knowledge base',
-  description:
-    'Returns a knowledge base (name, engine, ingestion status and progress, data sources) together with its processing status, to check that the documents an agent relies on are ingested. Knowledge base ids appear in agent configs under knowledge_bases.',
+  description: 'Returns a knowledge base, its ingestion status and progress, and its sources.',
   platform: 'atthene',
   input: {
     knowledge_base_id: z
@@ -14,7 +13,7 @@ export default defineAttheneTool({
         /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/,
         'knowledge_base_id must be the id from an agent config (knowledge_bases[].id)',
       )
-      .describe('Knowledge base id (see knowledge_bases in atthene_get_agent).'),
+      .describe('From knowledge_bases in atthene_get_agent.'),
   },
   output: {
     knowledge_base: z

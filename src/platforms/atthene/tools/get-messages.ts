@@ -10,13 +10,13 @@ export default defineAttheneTool({
   name: NAME,
   title: 'Read Atthene session messages',
   description:
-    'Reads the conversation history of a session, oldest first, a page at a time; latest=true starts from the newest page instead. Pass next_cursor to continue. The same history is the resource atthene://sessions/{session_id}.',
+    "Reads a session's history, oldest first (latest: newest first), paged. Also atthene://sessions/{session_id}.",
   platform: 'atthene',
   input: {
     session_id: sessionIdParam,
     limit: limitParam(MESSAGES_LIMIT_MAX),
-    cursor: cursorParam(NAME),
-    latest: z.boolean().default(false).describe('Start with the newest messages (ignored with cursor).'),
+    cursor: cursorParam(),
+    latest: z.boolean().default(false).describe('Newest first.'),
   },
   output: {
     session_id: z.string().describe('The session.'),

@@ -11,8 +11,7 @@ import {
 export default defineAttheneTool({
   name: 'atthene_get_session',
   title: 'Get Atthene session',
-  description:
-    'Returns one session: its status, creation time and the agent configuration it runs. For the conversation itself use atthene_get_messages; for a quick busy check use atthene_get_status.',
+  description: 'Returns a session: status, creation time, the configuration it runs.',
   platform: 'atthene',
   input: { session_id: sessionIdParam },
   output: {

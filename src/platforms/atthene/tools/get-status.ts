@@ -5,7 +5,7 @@ export default defineAttheneTool({
   name: 'atthene_get_status',
   title: 'Get Atthene session status',
   description:
-    'Returns whether a session is active (ready), processing (running a turn), idle or in error, with its message count and last activity. Poll it after atthene_execute_turn returned status running, then read the reply with atthene_get_messages.',
+    'Returns whether a session is active, processing, idle or in error, with message count and last activity.',
   platform: 'atthene',
   input: { session_id: sessionIdParam },
   output: {

@@ -8,10 +8,9 @@ const NAME = 'atthene_list_agents';
 export default defineAttheneTool({
   name: NAME,
   title: 'List Atthene saved agents',
-  description:
-    'Lists the saved agent configurations of the account: id, agent_key, name, architecture and version. Start a conversation with one through atthene_create_session (agent_id or agent_key); see its full configuration with atthene_get_agent.',
+  description: 'Lists saved agents.',
   platform: 'atthene',
-  input: { limit: limitParam(100), cursor: cursorParam(NAME) },
+  input: { limit: limitParam(100), cursor: cursorParam() },
   output: {
     agents: z.array(agentSummary).describe('Saved agents on this page.'),
     total: z.number().describe('Saved agents in all.'),

@@ -8,10 +8,9 @@ const NAME = 'atthene_list_sessions';
 export default defineAttheneTool({
   name: NAME,
   title: 'List Atthene sessions',
-  description:
-    'Lists the conversation sessions of the account with their status and agent. Continue one with atthene_execute_turn, read it with atthene_get_messages, or remove it with atthene_delete_session.',
+  description: 'Lists sessions with their status and agent.',
   platform: 'atthene',
-  input: { limit: limitParam(100), cursor: cursorParam(NAME) },
+  input: { limit: limitParam(100), cursor: cursorParam() },
   output: {
     sessions: z.array(sessionSummary).describe('Sessions on this page.'),
     total: z.number().describe('Sessions in all.'),

@@ -12,7 +12,7 @@ export default defineAttheneTool({
   name: 'atthene_update_agent',
   title: 'Update Atthene saved agent',
   description:
-    'Changes a saved agent. The platform replaces the whole system_config on update, so this tool reads the saved config, sets the top-level fields you give on it (a field you give replaces that field entirely, e.g. all of agents or llm_config), and sends the full result; fields you omit stay. Returns the new version. Sessions already running keep their old configuration; create a new session to use the change.',
+    'Replaces the given top-level system_config fields of a saved agent (others stay); returns the new version. Running sessions keep the old one.',
   platform: 'atthene',
   input: {
     agent_id: agentIdParam,

@@ -4,8 +4,7 @@ import { configParam, defineAttheneTool } from '../support.js';
 export default defineAttheneTool({
   name: 'atthene_validate_agent',
   title: 'Validate Atthene agent config',
-  description:
-    'Checks an agent configuration with the platform without saving or running it, and returns each problem with the field it concerns. Use it before atthene_create_agent or atthene_create_session; fix every listed field and validate again.',
+  description: 'Checks an agent configuration without saving it; returns each problem with its field.',
   platform: 'atthene',
   input: { config: configParam },
   output: {
