@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { diff } from '../../../core/diff.js';
+import { ToolInputError } from '../../../core/input-error.js';
+import type { AmigoService } from '../client.js';
+import { defineAmigoTool, NOT_FOUND, serviceIdParam } from '../support.js';
+import {
+  changesParam,
+  checkBody,
+  diffOutput,
+  diffResult,
+  merged,
+  pick,
+  refuseUnknown,
+} from '../versioning.js';
+
+type Json = Record<string, unknown>;
+type VersionSetInput = { name: string; agent_version_number?: number; context_graph_version_number?: number };
+
+/** The named set as upsert-service-version-set takes it: the stored one with the given pins over it. */
+function versionSetBody(service: AmigoService, input: VersionSetInput): Json {
+  const { name, ...pins } = input;
+  const stored = (service.version_sets as Record<string, Json> | undefined)?.[name] ?? {};
+  return { version_set: { ...stored, ...pins } };
+}
+
+export default defineAmigoTool({
+  name: 'amigo_update_service',
+  title: 'Update Amigo service',
+  description:
+    "Changes a service's configuration in place and/or upserts a named version set pinning agent and context graph versions. Checked against the API document first; returns a diff.",
+  platform: 'amigo',
+  input: {
+    service_id: serviceIdParam,
+    changes: changesParam('update-service').optional(),
+    version_set: z
+      .object({
+        name: z.string().min(1).max(40),
+        agent_version_number: z.number().int().min(1).optional(),
+        context_graph_version_number: z.number().int().min(1).optional(),
+      })
+      .optional()
+      .describe('Named set to create or update (e.g. release).'),
+  },
+  output: { service_id: z.string().describe('Service id.'), ...diffOutput },
+  // Overwrites the service's live configuration: unlike agent and graph versions, the values it
+  // replaces are not kept anywhere. Sending the same change twice leaves the same state.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  untrusted: ['changes'],
+  notFoundHint: NOT_FOUND.service,
+  async run(input, ctx) {
+    const changes = input.changes ?? {};
+    if (Object.keys(changes).length === 0 && !input.version_set)
+      throw new ToolInputError('give changes, version_set or both: there is nothing to update.');
+    const fields = await refuseUnknown(ctx, 'update-service', changes);
+    const service = await ctx.client.getService(input.service_id, ctx.signal);
+    // UpdateServiceRequest (update-service's body) declares every field optional and nullable, none
+    // required: a partial update. So only the fields that change are sent; the rest stay as stored.
+    const after = merged(pick(service, fields), changes);
+    const body = Object.fromEntries(Object.keys(changes).map((k) => [k, after[k]]));
+    const set = input.version_set && versionSetBody(service, input.version_set);
+    const name = input.version_set?.name ?? '';
+    const before = {
+      ...pick(service, Object.keys(body)),
+      ...(set ? { version_sets: pick(service.version_sets as Json, [name]) } : {}),
+    };
+    const found = diff(before, { ...body, ...(set ? { version_sets: { [name]: set.version_set } } : {}) });
+    if (found.total === 0) throw new ToolInputError('changes leave the service as it is: nothing to do.');
+    const params = { service_id: input.service_id };
+    await checkBody(ctx, 'update-service', params, body);
+    if (set) await checkBody(ctx, 'upsert-service-version-set', { ...params, name }, set);
+    if (Object.keys(body).length > 0) await ctx.client.updateService(input.service_id, body, ctx.signal);
+    if (set) await ctx.client.upsertVersionSet(input.service_id, name, set, ctx.signal);
+    return { service_id: input.service_id, ...diffResult(found) };
+  },
+});
