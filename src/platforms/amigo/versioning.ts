@@ -18,9 +18,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export const changesParam = (operationId: string) =>
   z
     .record(z.string(), z.unknown())
-    .describe(
-      `Fields to change (objects merge one level; arrays replace). All: api_describe_operation ${operationId}.`,
-    );
+    .describe(`Fields to set; objects merge one level. api_describe_operation ${operationId} lists them.`);
 
 export const diffOutput = {
   changes: z.array(z.string()).describe('What changed, as `path: before -> after` (first 20).'),

@@ -17,7 +17,7 @@ export default defineAmigoTool({
   name: 'amigo_create_agent_version',
   title: 'Create Amigo agent version',
   description:
-    'Creates the next version of an agent: its latest version with your changes, checked against the API document before sending. Returns the new version number and a diff.',
+    "Creates an agent's next version: the latest with `changes` merged, checked against the API document. Returns its number and a diff.",
   platform: 'amigo',
   input: { agent_id: agentIdParam, changes: changesParam(OPERATION) },
   output: {

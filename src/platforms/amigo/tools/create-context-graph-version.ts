@@ -40,7 +40,7 @@ export default defineAmigoTool({
   name: 'amigo_create_context_graph_version',
   title: 'Create Amigo context graph version',
   description:
-    'Like amigo_create_agent_version, for a context graph. changes.states may be {state name: fields to merge, or null to remove}.',
+    'As amigo_create_agent_version; changes.states may be {state name: fields, or null to remove}.',
   platform: 'amigo',
   input: { context_graph_id: contextGraphIdParam, changes: changesParam(OPERATION) },
   output: {

@@ -18,11 +18,11 @@ export default defineAmigoTool({
   name: 'amigo_get_context_graph',
   title: 'Get Amigo context graph',
   description:
-    "Reads a context graph (the states a service's agent moves through): each state's type, objective and exits, long text cut. Change it with amigo_create_context_graph_version.",
+    "A context graph (a service's conversation states): each state's type, objective and exits, long text cut.",
   platform: 'amigo',
   input: {
     context_graph_id: contextGraphIdParam,
-    version: z.number().int().min(1).optional().describe('Version (default: latest).'),
+    version: z.number().int().min(1).optional().describe('Default: latest.'),
   },
   output: {
     id: z.string().describe('Context graph id.'),

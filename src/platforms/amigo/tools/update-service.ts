@@ -27,19 +27,20 @@ export default defineAmigoTool({
   name: 'amigo_update_service',
   title: 'Update Amigo service',
   description:
-    "Changes a service's configuration in place and/or upserts a named version set pinning agent and context graph versions. Checked against the API document first; returns a diff.",
+    'Updates a service (given fields only) and/or a named version set of agent and context graph version pins; checked against the API document; returns a diff.',
   platform: 'amigo',
   input: {
     service_id: serviceIdParam,
     changes: changesParam('update-service').optional(),
     version_set: z
+      // Lengths and integers are the document's to check (checkBody), as for `changes`.
       .object({
-        name: z.string().min(1).max(40),
-        agent_version_number: z.number().int().min(1).optional(),
-        context_graph_version_number: z.number().int().min(1).optional(),
+        name: z.string(),
+        agent_version_number: z.number().optional(),
+        context_graph_version_number: z.number().optional(),
       })
       .optional()
-      .describe('Named set to create or update (e.g. release).'),
+      .describe('Named set of pins, e.g. release.'),
   },
   output: { service_id: z.string().describe('Service id.'), ...diffOutput },
   // Overwrites the service's live configuration: unlike agent and graph versions, the values it
