@@ -57,6 +57,58 @@ const wire = (from: number) =>
 const lastBody = (method: string) =>
   sandbox.emulators.amigo.requests.filter((r) => r.method === method).at(-1)?.json as Json;
 
+describe('the Amigo emulator models versions strictly, from the document', () => {
+  const post = async (path: string, body: Json) => {
+    const { baseUrl, apiKey, workspaceId } = sandbox.amigo;
+    const response = await fetch(`${baseUrl}/v1/${workspaceId}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as Json };
+  };
+  const graph = (states: unknown[]) => ({
+    states,
+    new_user_initial_state: 'greet',
+    returning_user_initial_state: 'greet',
+    terminal_state: 'greet',
+  });
+
+  it("refuses a context graph state as pydantic refuses a tagged union's member", async () => {
+    const bad = await post(
+      `/context-graphs/${GRAPH}/versions`,
+      graph([{ type: 'loop', name: 'a' }, { name: 'b' }, { type: 'annotation', name: 'c', next_state: 'a' }]),
+    );
+    expect(bad.status).toBe(422);
+    expect((bad.json.detail as Json[]).map((d) => [d.type, (d.loc as unknown[]).join('.')])).toEqual([
+      ['union_tag_invalid', 'body.states.0'],
+      ['union_tag_not_found', 'body.states.1'],
+      ['missing', 'body.states.2.annotation.inner_thought'],
+    ]);
+    const extra = await post(
+      `/context-graphs/${GRAPH}/versions`,
+      graph([{ type: 'annotation', name: 'c', next_state: 'c', inner_thought: 'x', mood: 'calm' }]),
+    );
+    expect(extra.json.detail).toEqual([
+      expect.objectContaining({ loc: ['body', 'states', 0, 'annotation', 'mood'] }),
+    ]);
+  });
+
+  it('numbers each new version after the last, and the agent and graph show it as latest', async () => {
+    const agent = '5a4d0b0c-0001-4000-8000-000000000003';
+    const identity = { name: 'B', role: 'r', developed_by: 'd', default_spoken_language: 'en' };
+    const first = await post(`/agents/${agent}/versions`, { name: 'Billing v3', identity });
+    const second = await post(`/agents/${agent}/versions`, { name: 'Billing v4', identity });
+    expect([first.status, first.json.version, second.json.version]).toEqual([201, 3, 4]);
+    expect(first.json).toMatchObject({ initials: '', background: '', behaviors: [], voice_config: null });
+    const graphId = '5a4d0b0c-0003-4000-8000-000000000003';
+    const made = await post(`/context-graphs/${graphId}/versions`, graph([]));
+    expect(made.json.version).toBe(3);
+    expect(sandbox.worlds.amigo.contextGraphs[2]).toMatchObject({ latest_version: 3, state_count: 0 });
+    expect(sandbox.worlds.amigo.agents[2]).toMatchObject({ latest_version: 4 });
+  });
+});
+
 describe('Amigo versions and service configuration on the built CLI', () => {
   it('amigo_get_context_graph shows states, types and exits compactly, and where to read more', async () => {
     await start();

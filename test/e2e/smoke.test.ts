@@ -233,7 +233,10 @@ const TOOL_STEPS: ToolStep[] = [
   },
   {
     tool: 'amigo_create_agent_version',
-    args: (s) => ({ agent_id: s.get('service_agent_id'), changes: { background: 'smoke: a new background' } }),
+    args: (s) => ({
+      agent_id: s.get('service_agent_id'),
+      changes: { background: 'smoke: a new background' },
+    }),
     check: (r, s) => {
       expect(r.total_changes).toBe(1);
       s.set('agent_version', String(r.version));
@@ -241,7 +244,10 @@ const TOOL_STEPS: ToolStep[] = [
   },
   {
     tool: 'amigo_create_context_graph_version',
-    args: (s) => ({ context_graph_id: s.get('context_graph_id'), changes: { description: 'smoke: changed' } }),
+    args: (s) => ({
+      context_graph_id: s.get('context_graph_id'),
+      changes: { description: 'smoke: changed' },
+    }),
     check: (r, s) => {
       expect(r.total_changes).toBe(1);
       s.set('graph_version', String(r.version));

@@ -421,11 +421,46 @@ export class AmigoClient {
   // Versions and configuration (apis/amigo.md §6; operations get-context_graph,
   // get-context_graph-version, create-agent-version, create-context_graph-version, update-service,
   // upsert-service-version-set): bodies are checked against the document by the tools first.
+  listAgentVersions(
+    agentId: string,
+    query: { limit?: number; continuation_token?: number },
+    signal?: AbortSignal,
+  ) {
+    return this.#get<TokenPage<AmigoAgentVersion>>(
+      path`/agents/${agentId}/versions`,
+      { ...query, limit: clamp(query.limit, AMIGO_LIMITS.tokenPage) },
+      signal,
+    );
+  }
   createAgentVersion(agentId: string, body: Json, signal?: AbortSignal) {
     return this.#post<AmigoAgentVersion>(path`/agents/${agentId}/versions`, body, signal);
   }
+  listContextGraphs(
+    query: { search?: string; limit?: number; continuation_token?: number },
+    signal?: AbortSignal,
+  ) {
+    return this.#get<TokenPage<AmigoContextGraph>>(
+      '/context-graphs',
+      { ...query, limit: clamp(query.limit, AMIGO_LIMITS.tokenPage) },
+      signal,
+    );
+  }
   getContextGraph(graphId: string, signal?: AbortSignal) {
     return this.#get<AmigoContextGraph>(path`/context-graphs/${graphId}`, undefined, signal);
+  }
+  updateContextGraph(graphId: string, body: { name?: string; description?: string }, signal?: AbortSignal) {
+    return this.#put<AmigoContextGraph>(path`/context-graphs/${graphId}`, body, signal);
+  }
+  listContextGraphVersions(
+    graphId: string,
+    query: { limit?: number; continuation_token?: number },
+    signal?: AbortSignal,
+  ) {
+    return this.#get<TokenPage<AmigoContextGraphVersion>>(
+      path`/context-graphs/${graphId}/versions`,
+      { ...query, limit: clamp(query.limit, AMIGO_LIMITS.tokenPage) },
+      signal,
+    );
   }
   /** version: a number, or `latest`. */
   getContextGraphVersion(graphId: string, version: number | 'latest', signal?: AbortSignal) {

@@ -532,8 +532,12 @@ export function unknownFields(
 
 function extraKeys(raw: Schema, value: unknown, at: string): string[] {
   const schema = resolve(raw);
-  const branch = schema.anyOf?.find((s) => resolve(s).type !== 'null') ?? branchOf(schema, value);
+  const branch = schema.anyOf?.find((s) => resolve(s).type !== 'null');
   if (branch) return extraKeys(branch, value, at);
+  // A tagged union's member: pydantic puts the tag in the path (body.states.0.action.x).
+  const tagged = branchOf(schema, value);
+  const tag = isObject(value) ? value[schema.discriminator?.propertyName ?? ''] : undefined;
+  if (tagged) return extraKeys(tagged, value, `${at}.${String(tag)}`);
   if (schema.type === 'array' && Array.isArray(value))
     return value.flatMap((item, i) => extraKeys(schema.items ?? {}, item, `${at}.${i}`));
   if (!schema.properties || !isObject(value)) return [];
