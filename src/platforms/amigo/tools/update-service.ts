@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { diff } from '../../../core/diff.js';
+import { diff, sameJson } from '../../../core/diff.js';
 import { ToolInputError } from '../../../core/input-error.js';
 import type { AmigoService } from '../client.js';
 import { defineAmigoTool, NOT_FOUND, serviceIdParam } from '../support.js';
@@ -54,15 +54,18 @@ export default defineAmigoTool({
       throw new ToolInputError('give changes, version_set or both: there is nothing to update.');
     const fields = await refuseUnknown(ctx, 'update-service', changes);
     const service = await ctx.client.getService(input.service_id, ctx.signal);
-    // UpdateServiceRequest (update-service's body) declares every field optional and nullable, none
-    // required: a partial update. So only the fields that change are sent; the rest stay as stored.
+    // update-service's body, components.schemas.UpdateServiceRequest of the Amigo OpenAPI document,
+    // declares every field optional and nullable and none required (ServiceResponse, by contrast,
+    // requires 13): a partial update, not a replacement. So only the fields that change are sent;
+    // the rest stay as stored, and a concurrent change to another field is not overwritten.
     const after = merged(pick(service, fields), changes);
-    const body = Object.fromEntries(Object.keys(changes).map((k) => [k, after[k]]));
+    const changed = Object.keys(changes).filter((k) => !sameJson(after[k], service[k]));
+    const body = Object.fromEntries(changed.map((k) => [k, after[k]]));
     const set = input.version_set && versionSetBody(service, input.version_set);
     const name = input.version_set?.name ?? '';
     const before = {
       ...pick(service, Object.keys(body)),
-      ...(set ? { version_sets: pick(service.version_sets as Json, [name]) } : {}),
+      ...(set ? { version_sets: pick((service.version_sets ?? {}) as Json, [name]) } : {}),
     };
     const found = diff(before, { ...body, ...(set ? { version_sets: { [name]: set.version_set } } : {}) });
     if (found.total === 0) throw new ToolInputError('changes leave the service as it is: nothing to do.');
