@@ -279,6 +279,7 @@ describe('Amigo versions and service configuration on the built CLI', () => {
       changes: {
         description: 'Books appointments by phone (fictional).',
         keyterms: ['Maple Street', 'check-up'],
+        channel_type: 'voice', // already voice: not sent, only what changes is
       },
       version_set: { name: 'release', agent_version_number: 2, context_graph_version_number: 1 },
     });
