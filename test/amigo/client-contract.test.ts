@@ -18,6 +18,32 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
+/** Agent and context graph versions, service updates and version sets (issue #14 section 2). */
+async function versionsAndConfiguration(agentId: string, serviceId: string) {
+  const versions = await client.listAgentVersions(agentId, { limit: 5 });
+  const latest = versions.items.at(-1)!;
+  const { name, initials, identity, background, behaviors, communication_patterns } = latest;
+  const body = { name, initials, identity, background, behaviors, communication_patterns };
+  expect((await client.createAgentVersion(agentId, { ...body, background: 'new' })).version).toBe(
+    latest.version + 1,
+  );
+  const graphs = await client.listContextGraphs({ limit: 5, search: 'intake' });
+  const graphId = graphs.items[0]!.id;
+  await client.getContextGraph(graphId);
+  await client.updateContextGraph(graphId, { description: 'Intake, reviewed.' });
+  await client.listContextGraphVersions(graphId, { limit: 5 });
+  const graph = await client.getContextGraphVersion(graphId, 'latest');
+  const { states, new_user_initial_state, returning_user_initial_state, terminal_state } = graph;
+  await client.createContextGraphVersion(graphId, {
+    states,
+    new_user_initial_state,
+    returning_user_initial_state,
+    terminal_state,
+  });
+  await client.updateService(serviceId, { keyterms: ['Maple Street', 'intake'], persona_id: null });
+  await client.upsertVersionSet(serviceId, 'release', { version_set: { agent_version_number: 1 } });
+}
+
 describe('Amigo client and emulator against the OpenAPI document', () => {
   it('every operation the client uses: the request it sends and the answer the emulator gives validate', async () => {
     const agents = await client.listAgents({ limit: 20 });
@@ -61,6 +87,7 @@ describe('Amigo client and emulator against the OpenAPI document', () => {
     await client.listFunctions();
     await client.invokeFunction('patients_by_tag', { input: { tag: 'vip' }, alias: 'latest' });
     await client.getAuthInfo();
+    await versionsAndConfiguration(agentId, text.id);
 
     const records = sandbox.emulators.amigo.requests;
     const problems = records.flatMap(contractProblems);

@@ -220,6 +220,52 @@ const TOOL_STEPS: ToolStep[] = [
     args: (s) => ({ service_id: s.get('service_id') }),
     check: (r, s) => {
       expect(object(r.service, 'service').id).toBe(s.get('service_id'));
+      s.set('context_graph_id', object(r.service, 'service').context_graph_id);
+      s.set('service_agent_id', object(r.service, 'service').agent_id);
+    },
+  },
+  {
+    tool: 'amigo_get_context_graph',
+    args: (s) => ({ context_graph_id: s.get('context_graph_id') }),
+    check: (r) => {
+      expect(first(r.states, 'states').name).toBeTypeOf('string');
+    },
+  },
+  {
+    tool: 'amigo_create_agent_version',
+    args: (s) => ({
+      agent_id: s.get('service_agent_id'),
+      changes: { background: 'smoke: a new background' },
+    }),
+    check: (r, s) => {
+      expect(r.total_changes).toBe(1);
+      s.set('agent_version', String(r.version));
+    },
+  },
+  {
+    tool: 'amigo_create_context_graph_version',
+    args: (s) => ({
+      context_graph_id: s.get('context_graph_id'),
+      changes: { description: 'smoke: changed' },
+    }),
+    check: (r, s) => {
+      expect(r.total_changes).toBe(1);
+      s.set('graph_version', String(r.version));
+    },
+  },
+  {
+    tool: 'amigo_update_service',
+    args: (s) => ({
+      service_id: s.get('service_id'),
+      changes: { keyterms: ['smoke'] },
+      version_set: {
+        name: 'smoke',
+        agent_version_number: Number(s.get('agent_version')),
+        context_graph_version_number: Number(s.get('graph_version')),
+      },
+    }),
+    check: (r) => {
+      expect(r.total_changes).toBeGreaterThanOrEqual(2);
     },
   },
   {

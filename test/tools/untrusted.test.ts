@@ -30,6 +30,7 @@ const SERVER_AUTHORED: Record<string, string> = {
   message_id: 'platform id',
   subscription_id: 'platform id',
   workspace_id: 'platform id',
+  context_graph_id: 'platform id',
   initial_message_id: 'platform id',
   client_message_id: 'idempotency key this server generates or the caller gave',
   initial_client_message_id: 'idempotency key this server generates',
@@ -97,6 +98,7 @@ const TOOL_AUTHORED: Record<string, Record<string, string>> = {
     response: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
   },
   amigo_list_functions: { name: 'function identifier that amigo_invoke_function takes back' },
+  amigo_get_context_graph: { full_text: 'the api_read call this server names, with the ids it was given' },
   amigo_get_analytics: { dashboard: 'KPI figures and deltas the platform computes (apis/amigo.md §6)' },
   amigo_get_workspace_overview: {
     voice: 'call figures the platform computes: active_calls, calls_today, escalation_rate_today (§6)',

@@ -66,6 +66,34 @@ export interface AmigoService extends Json {
   tags: Array<{ key: string; value?: string | null }>;
 }
 
+export interface AmigoContextGraph extends Json {
+  id: string;
+  name: string;
+  description: string;
+  latest_version?: number;
+  state_count?: number;
+}
+
+/** A state of a context graph version: ContextGraphState-Output, a union tagged by `type`. */
+export interface AmigoGraphState extends Json {
+  type: 'action' | 'decision' | 'annotation' | 'data_collection';
+  name: string;
+  objective?: string;
+  exit_conditions?: Array<{ description: string; next_state: string }>;
+  next_state?: string;
+  on_complete?: string;
+}
+
+export interface AmigoContextGraphVersion extends Json {
+  context_graph_id: string;
+  version: number;
+  description: string;
+  states: AmigoGraphState[];
+  new_user_initial_state: string;
+  returning_user_initial_state: string;
+  terminal_state: string;
+}
+
 export interface AmigoTurn {
   role: 'agent' | 'user' | 'system';
   text: string;
@@ -175,6 +203,17 @@ export class AmigoClient {
         json,
         signal,
         ...(retry ? { retry } : {}),
+      })
+    ).data;
+  }
+
+  async #put<T>(route: string, json: unknown, signal?: AbortSignal): Promise<T> {
+    return (
+      await this.http.request<T>({
+        method: 'PUT',
+        path: `${path`/v1/${this.workspaceId}`}${route}`,
+        json,
+        signal,
       })
     ).data;
   }
@@ -377,6 +416,69 @@ export class AmigoClient {
       signal,
       'idempotent',
     );
+  }
+
+  // Versions and configuration (apis/amigo.md §6; operations get-context_graph,
+  // get-context_graph-version, create-agent-version, create-context_graph-version, update-service,
+  // upsert-service-version-set): bodies are checked against the document by the tools first.
+  listAgentVersions(
+    agentId: string,
+    query: { limit?: number; continuation_token?: number },
+    signal?: AbortSignal,
+  ) {
+    return this.#get<TokenPage<AmigoAgentVersion>>(
+      path`/agents/${agentId}/versions`,
+      { ...query, limit: clamp(query.limit, AMIGO_LIMITS.tokenPage) },
+      signal,
+    );
+  }
+  createAgentVersion(agentId: string, body: Json, signal?: AbortSignal) {
+    return this.#post<AmigoAgentVersion>(path`/agents/${agentId}/versions`, body, signal);
+  }
+  listContextGraphs(
+    query: { search?: string; limit?: number; continuation_token?: number },
+    signal?: AbortSignal,
+  ) {
+    return this.#get<TokenPage<AmigoContextGraph>>(
+      '/context-graphs',
+      { ...query, limit: clamp(query.limit, AMIGO_LIMITS.tokenPage) },
+      signal,
+    );
+  }
+  getContextGraph(graphId: string, signal?: AbortSignal) {
+    return this.#get<AmigoContextGraph>(path`/context-graphs/${graphId}`, undefined, signal);
+  }
+  updateContextGraph(graphId: string, body: { name?: string; description?: string }, signal?: AbortSignal) {
+    return this.#put<AmigoContextGraph>(path`/context-graphs/${graphId}`, body, signal);
+  }
+  listContextGraphVersions(
+    graphId: string,
+    query: { limit?: number; continuation_token?: number },
+    signal?: AbortSignal,
+  ) {
+    return this.#get<TokenPage<AmigoContextGraphVersion>>(
+      path`/context-graphs/${graphId}/versions`,
+      { ...query, limit: clamp(query.limit, AMIGO_LIMITS.tokenPage) },
+      signal,
+    );
+  }
+  /** version: a number, or `latest`. */
+  getContextGraphVersion(graphId: string, version: number | 'latest', signal?: AbortSignal) {
+    return this.#get<AmigoContextGraphVersion>(
+      path`/context-graphs/${graphId}/versions/${version}`,
+      undefined,
+      signal,
+    );
+  }
+  createContextGraphVersion(graphId: string, body: Json, signal?: AbortSignal) {
+    return this.#post<AmigoContextGraphVersion>(path`/context-graphs/${graphId}/versions`, body, signal);
+  }
+  updateService(serviceId: string, body: Json, signal?: AbortSignal) {
+    return this.#put<AmigoService>(path`/services/${serviceId}`, body, signal);
+  }
+  /** 204: no body. */
+  async upsertVersionSet(serviceId: string, name: string, body: Json, signal?: AbortSignal): Promise<void> {
+    await this.#put(path`/services/${serviceId}/version-sets/${name}`, body, signal);
   }
 
   close(): Promise<void> {

@@ -11,6 +11,7 @@ export const defineAmigoTool = toolDefiner<AmigoClient>();
 
 export const agentIdParam = uuidParam('agent_id', 'amigo_list_agents');
 export const serviceIdParam = uuidParam('service_id', 'amigo_list_services');
+export const contextGraphIdParam = uuidParam('context_graph_id', 'amigo_get_service');
 export const conversationIdParam = uuidParam(
   'conversation_id',
   'amigo_send_message or amigo_list_conversations',
@@ -35,6 +36,8 @@ export const NOT_FOUND = {
   call: 'No call has this id: amigo_list_calls lists valid call ids.',
   entity: 'No entity has this id: amigo_list_entities (or amigo_resolve_entity) finds entity ids.',
   function: 'No function has this name: amigo_list_functions lists the registered ones.',
+  contextGraph:
+    "No context graph (or version) has this id: amigo_get_service shows a service's context_graph_id; api_read list-context_graphs lists them.",
 };
 
 export const conversationUri = (id: string) => `amigo://conversations/${id}`;

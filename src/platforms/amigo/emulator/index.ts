@@ -6,6 +6,7 @@ import { registerCalls } from './calls.js';
 import { registerConversations } from './conversations.js';
 import { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } from './credentials.js';
 import { registerEntities } from './entities.js';
+import { registerContextGraphs } from './graphs.js';
 import { registerAnalytics, registerFunctions } from './insights.js';
 import { amigoRoutes, detail, ok } from './routes.js';
 import { jsonInvalid } from './validate.js';
@@ -79,6 +80,7 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
   for (const register of [
     registerAgents,
     registerServices,
+    registerContextGraphs,
     registerConversations,
     registerCalls,
     registerEntities,

@@ -27,6 +27,9 @@ type Schema = {
   format?: string;
   $ref?: string;
   anyOf?: Schema[];
+  oneOf?: Schema[];
+  discriminator?: { propertyName: string; mapping?: Record<string, string> };
+  const?: unknown;
   enum?: unknown[];
   properties?: Record<string, Schema>;
   required?: string[];
@@ -40,6 +43,7 @@ type Schema = {
   maximum?: number;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
+  minItems?: number;
   maxItems?: number;
   maxProperties?: number;
 };
@@ -317,9 +321,11 @@ export function check(raw: Schema, input: unknown, loc: Loc): Result {
       }
     );
   }
-  if (schema.enum) {
-    if (schema.enum.includes(input)) return ok(input);
-    const expected = quoted(schema.enum);
+  if (schema.discriminator) return tagged(schema, input, loc);
+  if (schema.const !== undefined || schema.enum) {
+    const allowed = schema.enum ?? [schema.const];
+    if (allowed.includes(input)) return ok(input);
+    const expected = quoted(allowed);
     return fail('literal_error', loc, `Input should be ${expected}`, input, { expected });
   }
   if (schema.type === 'array') return list(schema, input, loc);
@@ -339,7 +345,9 @@ export function check(raw: Schema, input: unknown, loc: Loc): Result {
           actual_length: size,
         },
       );
-    return ok(input);
+    return typeof schema.additionalProperties === 'object'
+      ? dict(schema.additionalProperties, input, loc)
+      : ok(input);
   }
   if (schema.format === 'uuid' && typeof input !== 'string')
     return fail('uuid_type', loc, 'UUID input should be a string, bytes or UUID object', input);
@@ -348,6 +356,60 @@ export function check(raw: Schema, input: unknown, loc: Loc): Result {
   if (typeof base.value === 'string') return stringConstraints(schema, base.value, loc);
   if (typeof base.value === 'number') return numberConstraints(schema, base.value, input, loc);
   return base;
+}
+
+/** A dict[str, X]: each value against X, its key in loc (version_sets of a service). */
+function dict(values: Schema, input: Record<string, unknown>, loc: Loc): Result {
+  const results = Object.entries(input).map(([k, v]) => [k, check(values, v, [...loc, k])] as const);
+  return {
+    value: Object.fromEntries(results.map(([k, r]) => [k, r.value])),
+    errors: results.flatMap(([, r]) => r.errors),
+  };
+}
+
+/** The branch a discriminated union's tag names (a context graph's states), or undefined. */
+function branchOf(schema: Schema, input: unknown): Schema | undefined {
+  const { propertyName, mapping = {} } = schema.discriminator ?? { propertyName: '' };
+  const ref = isObject(input) ? mapping[String(input[propertyName])] : undefined;
+  return ref === undefined ? undefined : { $ref: ref };
+}
+
+/** pydantic's tagged union: the tag picks the model, and errors inside it carry the tag in loc. */
+function tagged(schema: Schema, input: unknown, loc: Loc): Result {
+  if (!isObject(input))
+    return fail(
+      'model_attributes_type',
+      loc,
+      'Input should be a valid dictionary or object to extract fields from',
+      input,
+    );
+  const name = schema.discriminator?.propertyName ?? '';
+  const discriminator = `'${name}'`;
+  if (!(name in input))
+    return fail(
+      'union_tag_not_found',
+      loc,
+      `Unable to extract tag using discriminator ${discriminator}`,
+      input,
+      {
+        discriminator,
+      },
+    );
+  const branch = branchOf(schema, input);
+  const tag = String(input[name]);
+  if (!branch) {
+    const expected = Object.keys(schema.discriminator?.mapping ?? {})
+      .map((t) => `'${t}'`)
+      .join(', ');
+    return fail(
+      'union_tag_invalid',
+      loc,
+      `Input tag '${tag}' found using ${discriminator} does not match any of the expected tags: ${expected}`,
+      input,
+      { discriminator, tag, expected_tags: expected },
+    );
+  }
+  return check(branch, input, [...loc, tag]);
 }
 
 function list(schema: Schema, input: unknown, loc: Loc): Result {
@@ -364,6 +426,14 @@ function list(schema: Schema, input: unknown, loc: Loc): Result {
         max_length: schema.maxItems,
         actual_length: input.length,
       },
+    );
+  if (schema.minItems !== undefined && input.length < schema.minItems)
+    return fail(
+      'too_short',
+      loc,
+      `List should have at least ${plural(schema.minItems, 'item')} after validation, not ${input.length}`,
+      input,
+      { field_type: 'List', min_length: schema.minItems, actual_length: input.length },
     );
   const results = input.map((item, i) => check(schema.items ?? {}, item, [...loc, i]));
   return { value: results.map((r) => r.value), errors: results.flatMap((r) => r.errors) };
@@ -464,6 +534,10 @@ function extraKeys(raw: Schema, value: unknown, at: string): string[] {
   const schema = resolve(raw);
   const branch = schema.anyOf?.find((s) => resolve(s).type !== 'null');
   if (branch) return extraKeys(branch, value, at);
+  // A tagged union's member: pydantic puts the tag in the path (body.states.0.action.x).
+  const tagged = branchOf(schema, value);
+  const tag = isObject(value) ? value[schema.discriminator?.propertyName ?? ''] : undefined;
+  if (tagged) return extraKeys(tagged, value, `${at}.${String(tag)}`);
   if (schema.type === 'array' && Array.isArray(value))
     return value.flatMap((item, i) => extraKeys(schema.items ?? {}, item, `${at}.${i}`));
   if (!schema.properties || !isObject(value)) return [];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GRAPH_NAMES, seedContextGraphs } from './graphs.js';
 
 // The Amigo sandbox's seeded world: fictional clinic "Maple Street Health". Every list is larger
 // than one page so paging is exercised. Ids are stable (derived from an index) so docs and tests
@@ -44,6 +45,11 @@ export class AmigoWorld {
   readonly calls: Json[] = [];
   readonly conversations = new Map<string, ConversationState>();
   readonly functions: Json[] = [];
+  /** Each agent's versions, oldest first (agents.ts seeds an agent's on first use). */
+  readonly agentVersions = new Map<string, Json[]>();
+  readonly contextGraphs: Json[];
+  /** Each context graph's versions, oldest first. */
+  readonly graphVersions: Map<string, Json[]>;
   /** How long a turn takes (the conversation is busy meanwhile). */
   turnDelayMs: number;
 
@@ -52,6 +58,9 @@ export class AmigoWorld {
     turnDelayMs = 30,
   ) {
     this.turnDelayMs = turnDelayMs;
+    const graphs = seedContextGraphs(workspaceId, (n) => id(3, n), day(-25));
+    this.contextGraphs = graphs.graphs;
+    this.graphVersions = graphs.versions;
     this.#seedAgents(workspaceId);
     this.#seedServices(workspaceId);
     this.#seedPatients(workspaceId);
@@ -97,8 +106,9 @@ export class AmigoWorld {
           : 'Voice calls with patients (fictional).',
         agent_id: agent.id,
         agent_name: agent.name,
-        context_graph_id: id(3, n),
-        context_graph_name: 'Patient intake',
+        // The graph of its agent's topic (graphs.ts): reception, scheduling or billing.
+        context_graph_id: id(3, ((n - 1) % 3) + 1),
+        context_graph_name: GRAPH_NAMES[(n - 1) % 3],
         channel_type: text ? 'text' : 'voice',
         environment: n <= 2 ? 'production' : 'sandbox',
         is_active: n !== 5,

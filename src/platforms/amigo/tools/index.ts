@@ -1,8 +1,11 @@
 import type { ToolDefinition } from '../../../core/registry.js';
 import amigoCloseConversation from './close-conversation.js';
+import amigoCreateAgentVersion from './create-agent-version.js';
+import amigoCreateContextGraphVersion from './create-context-graph-version.js';
 import amigoGetAgent from './get-agent.js';
 import amigoGetAnalytics from './get-analytics.js';
 import amigoGetCall from './get-call.js';
+import amigoGetContextGraph from './get-context-graph.js';
 import amigoGetConversation from './get-conversation.js';
 import amigoGetEntity from './get-entity.js';
 import amigoGetEntityTimeline from './get-entity-timeline.js';
@@ -19,6 +22,7 @@ import amigoListServices from './list-services.js';
 import amigoResolveEntity from './resolve-entity.js';
 import amigoSearchWorld from './search-world.js';
 import amigoSendMessage from './send-message.js';
+import amigoUpdateService from './update-service.js';
 import amigoWhoami from './whoami.js';
 
 /** The Amigo tools, in the order tools/list shows them (after sorting by name). */
@@ -28,6 +32,10 @@ export const TOOLS: readonly ToolDefinition[] = [
   amigoGetAgent,
   amigoListServices,
   amigoGetService,
+  amigoCreateAgentVersion,
+  amigoGetContextGraph,
+  amigoCreateContextGraphVersion,
+  amigoUpdateService,
   amigoSendMessage,
   amigoListConversations,
   amigoGetConversation,
