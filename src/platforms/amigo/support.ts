@@ -35,11 +35,13 @@ export const NOT_FOUND = {
   call: 'No call has this id: amigo_list_calls lists valid call ids.',
   entity: 'No entity has this id: amigo_list_entities (or amigo_resolve_entity) finds entity ids.',
   function: 'No function has this name: amigo_list_functions lists the registered ones.',
+  simulation: 'No simulation session has this id: amigo_test_service starts one and returns its id.',
 };
 
 export const conversationUri = (id: string) => `amigo://conversations/${id}`;
 export const callUri = (id: string) => `amigo://calls/${id}/transcript`;
 export const timelineUri = (id: string) => `amigo://entities/${id}/timeline`;
+export const simulationUri = (id: string) => `amigo://simulations/${id}`;
 
 export function remember(recent: RecentResources, uri: string, name: string): void {
   recent.touch({ uri, name, platform: 'amigo', mimeType: 'text/markdown' });

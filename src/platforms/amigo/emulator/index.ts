@@ -8,6 +8,7 @@ import { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } from './credentials
 import { registerEntities } from './entities.js';
 import { registerAnalytics, registerFunctions } from './insights.js';
 import { amigoRoutes, detail, ok } from './routes.js';
+import { registerSimulations } from './simulations.js';
 import { jsonInvalid } from './validate.js';
 import { AmigoWorld } from './world.js';
 
@@ -84,6 +85,7 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     registerEntities,
     registerAnalytics,
     registerFunctions,
+    registerSimulations,
   ])
     register(routes);
   return { emulator, world };

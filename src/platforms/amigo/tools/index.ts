@@ -19,6 +19,7 @@ import amigoListServices from './list-services.js';
 import amigoResolveEntity from './resolve-entity.js';
 import amigoSearchWorld from './search-world.js';
 import amigoSendMessage from './send-message.js';
+import amigoTestService from './test-service.js';
 import amigoWhoami from './whoami.js';
 
 /** The Amigo tools, in the order tools/list shows them (after sorting by name). */
@@ -29,6 +30,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   amigoListServices,
   amigoGetService,
   amigoSendMessage,
+  amigoTestService,
   amigoListConversations,
   amigoGetConversation,
   amigoCloseConversation,

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { AmigoClient } from '../client.js';
+import { defineAmigoTool, NOT_FOUND, remember, serviceIdParam, simulationUri } from '../support.js';
+
+// The document's test-conversation family (openapi.json, tag simulations): create-test-conversation,
+// then test-conversation-step per caller turn ("no coverage auto-store": a test leaves the service's
+// coverage graph alone, unlike simulation-step), simulation-recommend for the caller's next turn
+// when none is scripted, simulation-intelligence, then score-simulation-session.
+
+const TEXT_CAP = 500;
+const cap = (text: string) => (text.length > TEXT_CAP ? `${text.slice(0, TEXT_CAP - 1)}…` : text);
+type Line = { role: 'agent' | 'user'; text: string };
+
+/** The caller's next turn: the script's, or the platform's first suggestion (none: stop). */
+async function callerTurn(
+  client: AmigoClient,
+  sessionId: string,
+  script: string[] | undefined,
+  i: number,
+  signal: AbortSignal,
+) {
+  if (script) return script[i];
+  return (await client.recommendCallerTurns({ session_id: sessionId, n: 1 }, signal)).suggestions[0];
+}
+
+/**
+ * The score recorded on the session: score-simulation-session takes 0-100 from its scorer, and the
+ * scorer here is the platform's own intelligence, whose quality_score is 0-1 as on calls
+ * (CallIntelligenceDetail). [infer] simulation intelligence is untyped in the document.
+ */
+const scoreOf = (intel: Record<string, unknown>) =>
+  typeof intel.quality_score === 'number' && intel.quality_score >= 0 && intel.quality_score <= 1
+    ? Math.round(intel.quality_score * 100)
+    : undefined;
+
+export default defineAmigoTool({
+  name: 'amigo_test_service',
+  title: 'Test Amigo service',
+  description:
+    'Runs a simulated test conversation on a service (user_turns, or platform-suggested caller turns) until it ends or max_turns, then scores it. Returns transcript, scores and amigo://simulations/{session_id}.',
+  platform: 'amigo',
+  input: {
+    service_id: serviceIdParam,
+    user_turns: z
+      .array(z.string().min(1).max(2000))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('Scripted user turns.'),
+    max_turns: z.number().int().min(1).max(20).default(5).describe('Turn limit.'),
+  },
+  output: {
+    session_id: z.string().describe('Simulation session id.'),
+    final_state: z.string().describe('Context graph state reached.'),
+    terminal: z.boolean().describe('Whether a terminal state was reached.'),
+    transcript: z.array(z.object({ role: z.string(), text: z.string() })).describe('Greeting and turns.'),
+    scores: z.record(z.string(), z.number()).describe('score (0-100) and the intelligence figures.'),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  notFoundHint: NOT_FOUND.service,
+  untrusted: ['text'],
+  links: (out) => [
+    {
+      uri: simulationUri(out.session_id),
+      name: `Amigo simulation ${out.session_id}`,
+      mimeType: 'text/markdown',
+    },
+  ],
+  async run(input, ctx) {
+    const { client, signal } = ctx;
+    const created = await client.createTestConversation({ service_id: input.service_id }, signal);
+    const id = created.session_id;
+    remember(ctx.recent, simulationUri(id), `Amigo simulation ${id}`);
+    ctx.note(`The simulation session ${id} was created; read it at ${simulationUri(id)}.`);
+    const transcript: Line[] = [{ role: 'agent', text: cap(created.greeting) }];
+    const total = Math.min(input.max_turns, input.user_turns?.length ?? input.max_turns);
+    let state = created.snapshot.current_state.name;
+    let terminal = created.is_terminal;
+    for (let i = 0; i < total && !terminal; i++) {
+      // Cancelled: no further step; the session stays readable at its resource (the document asks
+      // for no clean-up: simulation-destroy says nothing of expiry or cost).
+      signal.throwIfAborted();
+      const caller = await callerTurn(client, id, input.user_turns, i, signal);
+      if (caller === undefined) break;
+      const { observation } = await client.stepTestConversation(
+        { session_id: id, caller_text: caller },
+        signal,
+      );
+      transcript.push(
+        { role: 'user', text: cap(caller) },
+        { role: 'agent', text: cap(observation.agent_text) },
+      );
+      state = observation.state_after;
+      terminal = observation.is_terminal;
+      await ctx.progress(i + 1, total, `turn ${i + 1}: ${observation.state_before} -> ${state}`);
+    }
+    signal.throwIfAborted();
+    const { intelligence } = await client.getSimulationIntelligence(id, signal);
+    const scores = Object.fromEntries(
+      Object.entries(intelligence).filter((e): e is [string, number] => typeof e[1] === 'number'),
+    );
+    const score = scoreOf(intelligence);
+    if (score !== undefined) {
+      await client.scoreSimulation(
+        id,
+        { score, score_rationale: 'quality_score of the session intelligence' },
+        signal,
+      );
+      scores.score = score;
+    }
+    return { session_id: id, final_state: state, terminal, transcript, scores };
+  },
+});
