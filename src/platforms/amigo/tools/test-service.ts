@@ -37,14 +37,18 @@ export default defineAmigoTool({
   name: 'amigo_test_service',
   title: 'Test Amigo service',
   description:
-    'Runs a simulated test conversation on a service (user_turns, or platform-suggested caller turns) until it ends or max_turns, then scores it. Returns transcript, scores and amigo://simulations/{session_id}.',
+    'Simulates a conversation with a service (user_turns or platform-suggested turns) and scores it. Returns transcript, scores, amigo://simulations/{session_id}.',
   platform: 'amigo',
   input: {
     service_id: serviceIdParam,
+    // Bounds as a refinement (StepRequest caller_text: at most 2000), not repeated in tools/list.
     user_turns: z
-      .array(z.string().min(1).max(2000))
-      .min(1)
-      .max(20)
+      .array(z.string())
+      .refine(
+        (turns) =>
+          turns.length > 0 && turns.length <= 20 && turns.every((t) => t.length > 0 && t.length <= 2000),
+        'user_turns must hold 1-20 turns of 1-2000 characters',
+      )
       .optional()
       .describe('Scripted user turns.'),
     max_turns: z.number().int().min(1).max(20).default(5).describe('Turn limit.'),
