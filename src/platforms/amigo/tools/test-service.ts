@@ -62,7 +62,8 @@ export default defineAmigoTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   notFoundHint: NOT_FOUND.service,
-  untrusted: ['text'],
+  // State names are written by the context graph's author.
+  untrusted: ['text', 'final_state'],
   links: (out) => [
     {
       uri: simulationUri(out.session_id),
