@@ -157,6 +157,18 @@ describe('amigo_test_service on the built CLI', () => {
     expect(progressOf('p-cancel').length).toBeLessThanOrEqual(2);
   }, 30_000);
 
+  it('caps each text of the result; the resource keeps it whole', async () => {
+    await start();
+    const long = `I have a question ${'about my bill '.repeat(100)}`.trim();
+    const result = await test({ service_id: FRONT_DESK, user_turns: [long] });
+    const out = result.structuredContent as { session_id: string; transcript: Array<{ text: string }> };
+    expect(out.transcript[1]?.text).toHaveLength(500);
+    expect(out.transcript[1]?.text.endsWith('…')).toBe(true);
+    const read = (await proc!.rpc('resources/read', { uri: `amigo://simulations/${out.session_id}` }))
+      .result as { contents: Array<{ text: string }> };
+    expect(read.contents[0]?.text).toContain(long);
+  }, 30_000);
+
   it('an unknown service is an error result with the hint, and nothing is stepped', async () => {
     await start();
     const result = await test({ service_id: UNKNOWN_SERVICE, user_turns: ['hello'] });

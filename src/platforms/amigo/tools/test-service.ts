@@ -24,14 +24,23 @@ async function callerTurn(
 }
 
 /**
- * The score recorded on the session: score-simulation-session takes 0-100 from its scorer, and the
- * scorer here is the platform's own intelligence, whose quality_score is 0-1 as on calls
- * (CallIntelligenceDetail). [infer] simulation intelligence is untyped in the document.
+ * The intelligence's figures, and the score recorded on the session: score-simulation-session takes
+ * 0-100 from its scorer, here the platform's own intelligence, whose quality_score is 0-1 as on
+ * calls (CallIntelligenceDetail). [infer] simulation intelligence is untyped in the document.
  */
-const scoreOf = (intel: Record<string, unknown>) =>
-  typeof intel.quality_score === 'number' && intel.quality_score >= 0 && intel.quality_score <= 1
-    ? Math.round(intel.quality_score * 100)
-    : undefined;
+async function scoreSession(client: AmigoClient, id: string, signal: AbortSignal) {
+  const { intelligence } = await client.getSimulationIntelligence(id, signal);
+  const scores = Object.fromEntries(
+    Object.entries(intelligence).filter((e): e is [string, number] => typeof e[1] === 'number'),
+  );
+  const quality = scores.quality_score;
+  if (quality !== undefined && quality >= 0 && quality <= 1) {
+    scores.score = Math.round(quality * 100);
+    const rationale = 'quality_score of the session intelligence';
+    await client.scoreSimulation(id, { score: scores.score, score_rationale: rationale }, signal);
+  }
+  return scores;
+}
 
 export default defineAmigoTool({
   name: 'amigo_test_service',
@@ -100,19 +109,7 @@ export default defineAmigoTool({
       await ctx.progress(i + 1, total, `turn ${i + 1}: ${observation.state_before} -> ${state}`);
     }
     signal.throwIfAborted();
-    const { intelligence } = await client.getSimulationIntelligence(id, signal);
-    const scores = Object.fromEntries(
-      Object.entries(intelligence).filter((e): e is [string, number] => typeof e[1] === 'number'),
-    );
-    const score = scoreOf(intelligence);
-    if (score !== undefined) {
-      await client.scoreSimulation(
-        id,
-        { score, score_rationale: 'quality_score of the session intelligence' },
-        signal,
-      );
-      scores.score = score;
-    }
+    const scores = await scoreSession(client, id, signal);
     return { session_id: id, final_state: state, terminal, transcript, scores };
   },
 });
