@@ -68,6 +68,19 @@ for (const message of ['Hi, I would like to book an appointment.', 'Thursday at 
 }
 await call('amigo_close_conversation', { conversation_id: conversationId });
 
+console.log('\nAmigo: a scripted test conversation on the same service, scored');
+const test = await call('amigo_test_service', {
+  service_id: service.id,
+  user_turns: ['Hi, I need a check-up.', 'Friday works for me.', "No, that's all. Goodbye."],
+});
+for (const line of test.transcript) say(line.role === 'user' ? 'patient' : 'agent', line.text);
+say(
+  'scores',
+  `${Object.entries(test.scores)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')} (ended in ${test.final_state}; amigo://simulations/${test.session_id})`,
+);
+
 const history = await client.readResource({ uri: `atthene://sessions/${session.session_id}` });
 console.log(
   `\nThe session history is also a resource: ${history.contents[0].uri} (${history.contents[0].text.split('\n').length} lines of markdown).`,

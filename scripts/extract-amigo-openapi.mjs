@@ -46,6 +46,16 @@ export const OPERATIONS = [
   ['get', '/v1/{workspace_id}/analytics/calls'],
   ['get', '/v1/{workspace_id}/functions/registered'],
   ['post', '/v1/{workspace_id}/functions/{function_name}/invoke'],
+  // amigo_test_service and the amigo://simulations/{session_id} resource.
+  ['post', '/v1/{workspace_id}/simulations/sessions'],
+  ['post', '/v1/{workspace_id}/simulations/sessions/step'],
+  ['post', '/v1/{workspace_id}/simulations/sessions/recommend'],
+  ['get', '/v1/{workspace_id}/simulations/sessions/{session_id}'],
+  ['delete', '/v1/{workspace_id}/simulations/sessions/{session_id}'],
+  ['post', '/v1/{workspace_id}/simulations/sessions/{session_id}/step'],
+  ['get', '/v1/{workspace_id}/simulations/sessions/{session_id}/turns'],
+  ['get', '/v1/{workspace_id}/simulations/sessions/{session_id}/intelligence'],
+  ['post', '/v1/{workspace_id}/simulations/sessions/{session_id}/score'],
 ];
 
 /** The component schemas `node` references, transitively, sorted by name. */

@@ -35,6 +35,14 @@ describe('prompts', () => {
     for (const tool of ['ama2_create_thread', 'ama2_send_message', 'ama2_wait_for_events'])
       expect(text).toContain(tool);
 
+    const amigo = await conn.client.getPrompt({
+      name: 'test_amigo_service',
+      arguments: { scenario: 'book a check-up' },
+    });
+    const amigoText = (amigo.messages[0]!.content as { text: string }).text;
+    for (const tool of ['amigo_send_message', 'amigo_close_conversation', 'amigo_test_service'])
+      expect(amigoText).toContain(tool);
+
     const services = await conn.client.complete({
       ref: { type: 'ref/prompt', name: 'test_amigo_service' },
       argument: { name: 'service_id', value: '' },

@@ -88,6 +88,22 @@ describe('Amigo client and emulator against the OpenAPI document', () => {
     await client.invokeFunction('patients_by_tag', { input: { tag: 'vip' }, alias: 'latest' });
     await client.getAuthInfo();
     await versionsAndConfiguration(agentId, text.id);
+    // Simulations (amigo_test_service, amigo://simulations/{id}); the operations only the catalog
+    // reaches (simulation-step, -turns, -destroy) through the client's HTTP layer.
+    const sim = await client.createTestConversation({ service_id: text.id });
+    const [caller] = (await client.recommendCallerTurns({ session_id: sim.session_id, n: 2 })).suggestions;
+    await client.stepTestConversation({ session_id: sim.session_id, caller_text: caller! });
+    const at = (tail: string) => `/v1/${client.workspaceId}/simulations/sessions/${sim.session_id}${tail}`;
+    await client.http.request({
+      method: 'POST',
+      path: at('/step'),
+      json: { session_id: sim.session_id, caller_text: 'Thursday works.', emotion: 'calm', valence: 0.5 },
+    });
+    await client.http.request({ method: 'GET', path: at('/turns') });
+    await client.observeSimulation(sim.session_id);
+    await client.getSimulationIntelligence(sim.session_id);
+    await client.scoreSimulation(sim.session_id, { score: 90, score_rationale: 'contract test' });
+    await client.http.request({ method: 'DELETE', path: at('') });
 
     const records = sandbox.emulators.amigo.requests;
     const problems = records.flatMap(contractProblems);

@@ -372,6 +372,18 @@ const TOOL_STEPS: ToolStep[] = [
     },
   },
   {
+    tool: 'amigo_test_service',
+    args: (s) => ({
+      service_id: s.get('service_id'),
+      user_turns: ['smoke: book a check-up', 'Thursday works'],
+    }),
+    check: (r, s) => {
+      s.set('simulation_id', r.session_id);
+      expect(r).toMatchObject({ final_state: 'confirm', scores: { score: 80 } });
+      expect(nonEmpty(r.transcript, 'transcript')).toHaveLength(5);
+    },
+  },
+  {
     tool: 'amigo_close_conversation',
     args: (s) => ({ conversation_id: s.get('conversation_id') }),
     check: (r, s) => {
@@ -579,6 +591,11 @@ const TEMPLATE_READS: Record<string, TemplateRead> = {
   amigo_entity_timeline: {
     uri: (s) => `amigo://entities/${s.get('entity_id')}/timeline`,
     mimeTypes: ['text/markdown', 'application/json'],
+  },
+  amigo_simulation: {
+    uri: (s) => `amigo://simulations/${s.get('simulation_id')}`,
+    mimeTypes: ['text/markdown', 'application/json'],
+    contains: 'smoke: book a check-up',
   },
   atthene_session: {
     uri: (s) => `atthene://sessions/${s.get('session_id')}`,

@@ -99,6 +99,7 @@ const TOOL_AUTHORED: Record<string, Record<string, string>> = {
   },
   amigo_list_functions: { name: 'function identifier that amigo_invoke_function takes back' },
   amigo_get_context_graph: { full_text: 'the api_read call this server names, with the ids it was given' },
+  amigo_test_service: { scores: 'numbers only, keyed by the field names of the platform intelligence' },
   amigo_get_analytics: { dashboard: 'KPI figures and deltas the platform computes (apis/amigo.md §6)' },
   amigo_get_workspace_overview: {
     voice: 'call figures the platform computes: active_calls, calls_today, escalation_rate_today (§6)',

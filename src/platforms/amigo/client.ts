@@ -160,6 +160,26 @@ export type EntityQuery = {
   offset?: number;
 };
 
+/** SimulationSnapshotResponse: the history items are untyped objects in the document. */
+export interface AmigoSimulationSnapshot extends Json {
+  current_state: { name: string; type: string } & Json;
+  conversation_history?: Json[];
+  states_visited?: string[];
+  terminal_reached?: boolean;
+  terminal_state?: string | null;
+  total_turns?: number;
+}
+
+/** SimulationObservation: one step's outcome. */
+export interface AmigoSimulationObservation extends Json {
+  state_before: string;
+  state_after: string;
+  state_changed: boolean;
+  agent_text: string;
+  is_terminal: boolean;
+  tools_called?: string[];
+}
+
 /** Page sizes and periods kept within each operation's documented maximum, so no call earns a 422. */
 export const AMIGO_LIMITS = { tokenPage: 20, offsetPage: 100, timeline: 200, days: 90 } as const;
 const clamp = (value: number | undefined, max: number) =>
@@ -479,6 +499,50 @@ export class AmigoClient {
   /** 204: no body. */
   async upsertVersionSet(serviceId: string, name: string, body: Json, signal?: AbortSignal): Promise<void> {
     await this.#put(path`/services/${serviceId}/version-sets/${name}`, body, signal);
+  }
+
+  // Simulations (apis/amigo.md §6 "Simulation"; the document's create-test-conversation family).
+  createTestConversation(body: { service_id: string }, signal?: AbortSignal) {
+    return this.#post<{
+      session_id: string;
+      greeting: string;
+      is_terminal: boolean;
+      snapshot: AmigoSimulationSnapshot;
+    }>('/simulations/sessions', body, signal);
+  }
+  /** test-conversation-step: one caller turn, without the coverage auto-store of simulation-step. */
+  stepTestConversation(body: { session_id: string; caller_text: string }, signal?: AbortSignal) {
+    return this.#post<{ observation: AmigoSimulationObservation; snapshot: AmigoSimulationSnapshot }>(
+      '/simulations/sessions/step',
+      body,
+      signal,
+    );
+  }
+  /** simulation-recommend: the platform's suggestions for the next caller turn. */
+  recommendCallerTurns(body: { session_id: string; n: number }, signal?: AbortSignal) {
+    return this.#post<{ suggestions: string[] }>(
+      '/simulations/sessions/recommend',
+      body,
+      signal,
+      'idempotent',
+    );
+  }
+  observeSimulation(sessionId: string, signal?: AbortSignal) {
+    return this.#get<AmigoSimulationSnapshot>(path`/simulations/sessions/${sessionId}`, undefined, signal);
+  }
+  getSimulationIntelligence(sessionId: string, signal?: AbortSignal) {
+    return this.#get<{ session_id: string; intelligence: Json }>(
+      path`/simulations/sessions/${sessionId}/intelligence`,
+      undefined,
+      signal,
+    );
+  }
+  scoreSimulation(
+    sessionId: string,
+    body: { score: number; score_rationale?: string },
+    signal?: AbortSignal,
+  ) {
+    return this.#post<Record<string, string>>(path`/simulations/sessions/${sessionId}/score`, body, signal);
   }
 
   close(): Promise<void> {

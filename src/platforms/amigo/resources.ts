@@ -176,9 +176,61 @@ const entityTypes = defineResource<AmigoClient>({
   },
 });
 
+/** A history item of a simulation snapshot: untyped in the document; the sandbox and call turns use role + text. */
+const historyLine = (item: Record<string, unknown>) => ({
+  speaker: String(item.role ?? item.speaker ?? 'unknown'),
+  text: typeof item.text === 'string' ? item.text : JSON.stringify(item),
+});
+
+const simulation = defineResource<AmigoClient>({
+  name: 'amigo_simulation',
+  title: 'Amigo simulation',
+  description:
+    'A simulated test conversation (amigo_test_service): its transcript, the state reached and the platform intelligence, as markdown and JSON.',
+  platform: 'amigo',
+  uriTemplate: 'amigo://simulations/{session_id}',
+  mimeType: 'text/markdown',
+  // resources/list: the sessions this session's amigo_test_service created (RecentResources);
+  // the document has no workspace-wide list of test conversations.
+  async read(uri, { session_id: id = '' }, ctx) {
+    // simulation-observe, not get-simulation-session-turns: test-conversation-step stores no turn
+    // observations, and the snapshot carries the whole conversation_history.
+    const [snap, intel] = await Promise.all([
+      ctx.client.observeSimulation(id, ctx.signal),
+      ctx.client.getSimulationIntelligence(id, ctx.signal),
+    ]);
+    const lines = (snap.conversation_history ?? []).map(historyLine);
+    const { markdown, kept } = renderTranscript(
+      `Amigo simulation ${id} (state ${snap.current_state.name}${snap.terminal_reached ? ', ended' : ''})`,
+      lines,
+      Math.floor(ctx.maxResultChars / 2),
+      'api_read with operation simulation-observe returns the whole history',
+    );
+    const intelJson = JSON.stringify(intel.intelligence);
+    const intelligence =
+      intelJson.length <= ctx.maxResultChars / 4
+        ? fenceUntrusted(intelJson)
+        : '_Too long for this form; the JSON form carries it._';
+    return historyContents(
+      uri,
+      `${markdown}\n## Intelligence\n\n${intelligence}\n`,
+      {
+        session_id: id,
+        current_state: snap.current_state.name,
+        terminal_reached: snap.terminal_reached ?? false,
+        states_visited: snap.states_visited ?? [],
+        turns: lines.slice(lines.length - kept).map((l) => ({ role: l.speaker, text: l.text })),
+        intelligence: intel.intelligence,
+      },
+      ['text', 'intelligence'],
+    );
+  },
+});
+
 export const AMIGO_RESOURCES: readonly ResourceDefinition[] = [
   conversation,
   callTranscript,
   entityTimeline,
   entityTypes,
+  simulation,
 ];

@@ -38,11 +38,13 @@ export const NOT_FOUND = {
   function: 'No function has this name: amigo_list_functions lists the registered ones.',
   contextGraph:
     "No context graph (or version) has this id: amigo_get_service shows a service's context_graph_id; api_read list-context_graphs lists them.",
+  simulation: 'No simulation session has this id: amigo_test_service starts one and returns its id.',
 };
 
 export const conversationUri = (id: string) => `amigo://conversations/${id}`;
 export const callUri = (id: string) => `amigo://calls/${id}/transcript`;
 export const timelineUri = (id: string) => `amigo://entities/${id}/timeline`;
+export const simulationUri = (id: string) => `amigo://simulations/${id}`;
 
 export function remember(recent: RecentResources, uri: string, name: string): void {
   recent.touch({ uri, name, platform: 'amigo', mimeType: 'text/markdown' });

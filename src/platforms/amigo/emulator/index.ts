@@ -9,6 +9,7 @@ import { registerEntities } from './entities.js';
 import { registerContextGraphs } from './graphs.js';
 import { registerAnalytics, registerFunctions } from './insights.js';
 import { amigoRoutes, detail, ok } from './routes.js';
+import { registerSimulations } from './simulations.js';
 import { jsonInvalid } from './validate.js';
 import { AmigoWorld } from './world.js';
 
@@ -86,6 +87,7 @@ export function createAmigoEmulator(options: AmigoEmulatorOptions = {}): {
     registerEntities,
     registerAnalytics,
     registerFunctions,
+    registerSimulations,
   ])
     register(routes);
   return { emulator, world };

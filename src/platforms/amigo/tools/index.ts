@@ -22,6 +22,7 @@ import amigoListServices from './list-services.js';
 import amigoResolveEntity from './resolve-entity.js';
 import amigoSearchWorld from './search-world.js';
 import amigoSendMessage from './send-message.js';
+import amigoTestService from './test-service.js';
 import amigoUpdateService from './update-service.js';
 import amigoWhoami from './whoami.js';
 
@@ -37,6 +38,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   amigoCreateContextGraphVersion,
   amigoUpdateService,
   amigoSendMessage,
+  amigoTestService,
   amigoListConversations,
   amigoGetConversation,
   amigoCloseConversation,
