@@ -226,7 +226,8 @@ describe('tool selection', () => {
     try {
       const { tools } = await conn.client.listTools();
       expect(tools.map((t) => t.name)).toEqual(['platforms_status']);
-      expect(tools[0]?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+      // A read-only tool lists readOnlyHint and openWorldHint only (the spec gives the other two no meaning).
+      expect(tools[0]?.annotations).toEqual({ readOnlyHint: true, openWorldHint: false });
       expect(tools[0]?.outputSchema).toBeDefined();
     } finally {
       await conn.close();

@@ -123,7 +123,7 @@ export async function renderReference(): Promise<string> {
     '',
   ];
   for (const tool of all) {
-    const a = tool.annotations ?? {};
+    const a = ALL_TOOLS.find((t) => t.name === tool.name)?.annotations ?? tool.annotations ?? {};
     const hints = (['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const)
       .map((h) => `${h}: ${String(a[h])}`)
       .join(', ');

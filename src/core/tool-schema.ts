@@ -56,6 +56,16 @@ export function outputDocSchema(tool: ToolDefinition): Tool['outputSchema'] {
   return slim(z.toJSONSchema(z.object(tool.output), { io: 'output' }), false) as Tool['outputSchema'];
 }
 
+/**
+ * Every definition states all four hints (the type requires it); the list leaves out the two the
+ * MCP spec calls meaningful only when readOnlyHint is false. A client reading them as absent
+ * (falsy) still gets the right answer for a read-only tool: not destructive.
+ */
+function listedAnnotations(a: ToolDefinition['annotations']): Tool['annotations'] {
+  if (!a.readOnlyHint) return a;
+  return { readOnlyHint: true, openWorldHint: a.openWorldHint };
+}
+
 export function toolListEntry(tool: ToolDefinition): Tool {
   return {
     name: tool.name,
@@ -63,6 +73,6 @@ export function toolListEntry(tool: ToolDefinition): Tool {
     description: tool.description,
     inputSchema: slim(z.toJSONSchema(z.object(tool.input), { io: 'input' }), false) as Tool['inputSchema'],
     outputSchema: slim(z.toJSONSchema(z.object(tool.output), { io: 'output' }), true) as Tool['outputSchema'],
-    annotations: tool.annotations,
+    annotations: listedAnnotations(tool.annotations),
   };
 }

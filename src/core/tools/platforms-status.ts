@@ -54,8 +54,7 @@ export async function probePlatforms(
 export default defineTool({
   name: 'platforms_status',
   title: 'Platform status',
-  description:
-    'Per platform: configured, base URL, whether an authenticated request succeeds, latency. Call first when tools fail.',
+  description: 'Per platform: configured, base URL, authenticated, latency. Call it first when tools fail.',
   platform: 'core',
   input: {},
   output: {

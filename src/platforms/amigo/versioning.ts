@@ -16,9 +16,13 @@ type Ctx = ToolContext<AmigoClient>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const changesParam = (operationId: string) =>
+  z.record(z.string(), z.unknown()).describe(`Fields to merge in (api_describe_operation ${operationId}).`);
+/** The same, optional (zod keeps a description on the wrapper it was given to). */
+export const optionalChangesParam = (operationId: string) =>
   z
     .record(z.string(), z.unknown())
-    .describe(`Fields to set; objects merge one level. api_describe_operation ${operationId} lists them.`);
+    .optional()
+    .describe(`Fields to merge in (api_describe_operation ${operationId}).`);
 
 export const diffOutput = {
   changes: z.array(z.string()).describe('What changed, as `path: before -> after` (first 20).'),

@@ -15,7 +15,7 @@ export const sessionIdParam = pathIdParam('session_id', 'atthene_list_sessions')
 export const configParam = z
   .record(z.string(), z.unknown())
   .describe(
-    'Single agent {name, agent_type (llm_agent|react_agent|supervisor), system_prompt, llm_config, tools} or multi-agent {name, architecture, entry_point, agents[], edges[]}; an edge is {from,to} or {from, condition, condition_type (boolean|literal), routing {yes,no} | possible_outputs}.',
+    '{name, agent_type: llm_agent|react_agent|supervisor, system_prompt, llm_config, tools}, or {name, architecture, entry_point, agents[], edges[]} with edges {from,to} or {from, condition, condition_type: boolean|literal, routing {yes,no} | possible_outputs}.',
   );
 
 export const agentSummary = z.object({

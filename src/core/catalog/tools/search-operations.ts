@@ -14,8 +14,7 @@ const matches = (op: CatalogOperation, words: string[], tag?: string) => {
 export default defineTool({
   name: 'api_search_operations',
   title: 'Search API operations',
-  description:
-    'Finds API operations by words in id, path, summary or tag. Next: api_describe_operation, then api_read or api_write.',
+  description: 'Finds API operations by words in id, path, summary or tag. Next: api_describe_operation.',
   platform: 'core',
   available: hasCatalog,
   input: {

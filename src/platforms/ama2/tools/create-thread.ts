@@ -6,7 +6,7 @@ export default defineAma2Tool({
   name: 'ama2_create_thread',
   title: 'Create AMA2 thread',
   description:
-    "Opens (or returns) this agent's private thread with the given users; initial_message is posted once, even on retry. Next: ama2_send_message.",
+    "Opens (or returns) this agent's private thread with the given users; initial_message is posted once.",
   platform: 'ama2',
   input: {
     target_user_ids: z

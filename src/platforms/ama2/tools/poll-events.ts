@@ -16,7 +16,7 @@ export default defineAma2Tool({
   name: NAME,
   title: 'Read AMA2 thread events',
   description:
-    "Reads a thread's events in order after after_seq, a page at a time. To wait for new ones: ama2_wait_for_events.",
+    "Reads a thread's events after after_seq, in order, paged. To wait for new ones: ama2_wait_for_events.",
   platform: 'ama2',
   input: {
     thread_id: threadIdParam,

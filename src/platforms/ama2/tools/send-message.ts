@@ -14,7 +14,7 @@ export default defineAma2Tool({
   name: 'ama2_send_message',
   title: 'Send AMA2 message',
   description:
-    'Posts a message as this agent. Retrying with the same client_message_id never posts twice. Next: ama2_wait_for_events.',
+    'Posts a message as this agent; the same client_message_id never posts twice. Next: ama2_wait_for_events.',
   platform: 'ama2',
   input: {
     thread_id: threadIdParam,

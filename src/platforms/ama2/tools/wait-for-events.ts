@@ -18,7 +18,7 @@ export default defineAma2Tool({
   name: 'ama2_wait_for_events',
   title: 'Wait for AMA2 thread events',
   description:
-    'Waits for events after after_seq (e.g. replies) and returns them, or timed_out. Call again with latest_seq to keep listening.',
+    'Waits for events after after_seq (e.g. replies) and returns them, or timed_out; call again with latest_seq.',
   platform: 'ama2',
   input: {
     thread_id: threadIdParam,

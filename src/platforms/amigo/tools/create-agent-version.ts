@@ -17,7 +17,7 @@ export default defineAmigoTool({
   name: 'amigo_create_agent_version',
   title: 'Create Amigo agent version',
   description:
-    "Creates an agent's next version: the latest with `changes` merged, checked against the API document. Returns its number and a diff.",
+    "Creates an agent's next version: its latest with `changes` merged and validated. Returns the number and a diff.",
   platform: 'amigo',
   input: { agent_id: agentIdParam, changes: changesParam(OPERATION) },
   output: {

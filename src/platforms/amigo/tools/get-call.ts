@@ -10,7 +10,7 @@ export default defineAmigoTool({
   name: NAME,
   title: 'Get Amigo call',
   description:
-    "Returns a voice call's transcript, paged, and its intelligence summary. Personal data: quote only what is needed.",
+    "Returns a call's transcript (paged) and intelligence summary. Personal data: quote only what is needed.",
   platform: 'amigo',
   input: { call_id: callIdParam, limit: limitParam(200, 50), cursor: cursorParam() },
   output: {

@@ -7,7 +7,7 @@ export default defineAmigoTool({
   name: 'amigo_get_workspace_overview',
   title: 'Amigo workspace overview',
   description:
-    "The workspace at a glance: live and today's calls, escalations, pipeline health, data quality, alerts.",
+    "The workspace at a glance: live and today's calls, escalations, pipelines, data quality, alerts.",
   platform: 'amigo',
   input: {},
   output: {

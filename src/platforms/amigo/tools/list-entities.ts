@@ -9,7 +9,7 @@ export default defineAmigoTool({
   name: NAME,
   title: 'List Amigo world entities',
   description:
-    'Lists world-model entities (patients, appointments, ...) by type, tags, text or meaning. Personal data.',
+    'Lists world entities (patients, appointments, ...) by type, tags, text or meaning. Personal data.',
   platform: 'amigo',
   input: {
     entity_types: z

@@ -10,7 +10,7 @@ export default defineAmigoTool({
   name: 'amigo_send_message',
   title: 'Send Amigo message',
   description:
-    'Talks to an agent as a user: service_id starts a conversation (greeting included), conversation_id continues one.',
+    'Talks to an agent as a user: service_id starts a conversation (with its greeting), conversation_id continues one.',
   platform: 'amigo',
   input: {
     message: z.string().min(1, 'message must not be empty').max(10_000).describe('What the user says.'),

@@ -46,7 +46,7 @@ export default defineAmigoTool({
   name: 'amigo_test_service',
   title: 'Test Amigo service',
   description:
-    'Simulates a conversation with a service (user_turns or platform-suggested turns) and scores it. Returns transcript, scores, amigo://simulations/{session_id}.',
+    'Runs a scored test conversation with a service (user_turns or suggested turns); full record at amigo://simulations/{session_id}.',
   platform: 'amigo',
   input: {
     service_id: serviceIdParam,

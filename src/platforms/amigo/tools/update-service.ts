@@ -4,11 +4,11 @@ import { ToolInputError } from '../../../core/input-error.js';
 import type { AmigoService } from '../client.js';
 import { defineAmigoTool, NOT_FOUND, serviceIdParam } from '../support.js';
 import {
-  changesParam,
   checkBody,
   diffOutput,
   diffResult,
   merged,
+  optionalChangesParam,
   pick,
   refuseUnknown,
 } from '../versioning.js';
@@ -27,11 +27,11 @@ export default defineAmigoTool({
   name: 'amigo_update_service',
   title: 'Update Amigo service',
   description:
-    'Updates a service (given fields only) and/or a named version set of agent and context graph version pins; checked against the API document; returns a diff.',
+    'Sets the given fields of a service and/or a named version set (agent and context graph version pins); returns a diff.',
   platform: 'amigo',
   input: {
     service_id: serviceIdParam,
-    changes: changesParam('update-service').optional(),
+    changes: optionalChangesParam('update-service'),
     version_set: z
       // Lengths and integers are the document's to check (checkBody), as for `changes`.
       .object({

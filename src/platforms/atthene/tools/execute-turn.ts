@@ -22,7 +22,7 @@ export default defineAttheneTool({
   name: 'atthene_execute_turn',
   title: 'Run an Atthene agent turn',
   description:
-    'Sends a user message and returns the reply. Past wait_seconds: status running; poll atthene_get_status, then atthene_get_messages.',
+    'Sends a user message and returns the reply; past wait_seconds, status running (then atthene_get_status, atthene_get_messages).',
   platform: 'atthene',
   input: {
     session_id: sessionIdParam,

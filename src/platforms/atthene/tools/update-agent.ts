@@ -11,8 +11,7 @@ import {
 export default defineAttheneTool({
   name: 'atthene_update_agent',
   title: 'Update Atthene saved agent',
-  description:
-    'Replaces the given top-level system_config fields of a saved agent (others stay); returns the new version. Running sessions keep the old one.',
+  description: 'Replaces the given top-level system_config fields of a saved agent; returns the new version.',
   platform: 'atthene',
   input: {
     agent_id: agentIdParam,
