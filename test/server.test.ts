@@ -227,7 +227,7 @@ describe('tool selection', () => {
       const { tools } = await conn.client.listTools();
       expect(tools.map((t) => t.name)).toEqual(['platforms_status']);
       // A read-only tool lists readOnlyHint and openWorldHint only (the spec gives the other two no meaning).
-      expect(tools[0]?.annotations).toEqual({ readOnlyHint: true, openWorldHint: false });
+      expect(tools[0]?.annotations).toEqual({ readOnlyHint: true, openWorldHint: true });
       expect(tools[0]?.outputSchema).toBeDefined();
     } finally {
       await conn.close();
