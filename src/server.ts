@@ -12,6 +12,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { type Clients, secretsOfClients } from './core/client-secrets.js';
 import { PlatformError } from './core/errors.js';
 import { type Logger, scrubResult, scrubSecrets } from './core/log.js';
@@ -174,7 +175,8 @@ function registerTools(server: McpServer, session: Session): void {
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
+        // Passed through as sent: runTool parses them, so an unknown name is refused, not dropped.
+        inputSchema: RAW_ARGUMENTS,
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
@@ -185,6 +187,8 @@ function registerTools(server: McpServer, session: Session): void {
   const listed = tools.map(toolListEntry);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 }
+
+const RAW_ARGUMENTS = z.looseObject({});
 
 type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
