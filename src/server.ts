@@ -6,7 +6,6 @@ import {
   ErrorCode,
   ListToolsRequestSchema,
   type LoggingLevel,
-  McpError,
   type ServerNotification,
   type ServerRequest,
   SubscribeRequestSchema,
@@ -24,6 +23,7 @@ import {
   templatePrefix,
   withClient,
 } from './core/resources/define.js';
+import { answerUnknownResources, RpcError } from './core/resources/not-found.js';
 import { RecentResources } from './core/resources/recent.js';
 import { Watchers, WatchLimitError } from './core/resources/watchers.js';
 import { toolListEntry } from './core/tool-schema.js';
@@ -86,6 +86,7 @@ export function createServer(options: ServerOptions): McpServer {
       instructions: instructions(platforms),
     },
   );
+  answerUnknownResources(server, platforms);
   const session: Session = {
     options,
     platforms,
@@ -152,7 +153,7 @@ function watchersOf(session: Session): Watchers {
 
 function refuseSubscriptions(server: McpServer): void {
   const unavailable = async () => {
-    throw new McpError(
+    throw new RpcError(
       ErrorCode.InvalidRequest,
       'Subscriptions are unavailable: this server runs stateless (--stateless); read the resource again instead, or use a stateful server.',
     );
@@ -333,13 +334,13 @@ function registerSubscriptions(
           );
         });
       } catch (error) {
-        if (error instanceof WatchLimitError) throw new McpError(ErrorCode.InvalidRequest, error.message);
+        if (error instanceof WatchLimitError) throw new RpcError(ErrorCode.InvalidRequest, error.message);
         throw error;
       }
       notifyClient('debug', { subscribed: uri });
       return {};
     }
-    throw new McpError(
+    throw new RpcError(
       ErrorCode.InvalidParams,
       `${uri} cannot be subscribed to: subscriptions work on conversation histories (${matchers.map((m) => m.def.uriTemplate).join(', ') || 'none configured'}).`,
     );
