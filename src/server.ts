@@ -38,6 +38,8 @@ export interface ServerOptions {
   clients: Clients;
   log: Logger;
   toolsets: readonly string[];
+  /** The platforms --toolsets named, when given. */
+  namedToolsets?: readonly string[];
   readOnly: boolean;
   maxResultChars: number;
   maxWatchers?: number;
@@ -209,6 +211,7 @@ async function callTool(
     clients: options.clients,
     platforms: session.platforms,
     toolsets: options.toolsets,
+    ...(options.namedToolsets ? { namedToolsets: options.namedToolsets } : {}),
     log: options.log,
     signal: call.signal,
     recent: session.recent,

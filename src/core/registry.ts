@@ -29,6 +29,8 @@ export interface ToolContext<C = unknown> {
   platforms: readonly PlatformModule[];
   /** The platforms this session's --toolsets chose (undefined: all); the operation catalog reads it. */
   toolsets?: readonly string[];
+  /** The platforms --toolsets named, when given (platforms_status warns of those without credentials). */
+  namedToolsets?: readonly string[];
   log: Logger;
   /** Aborted when the client cancels the call or the session ends. */
   signal: AbortSignal;

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
@@ -139,5 +140,164 @@ describe('an unknown resource answers -32002 with the resources that exist', () 
     } finally {
       await client.close();
     }
+  });
+});
+
+/** stderr lines that are not pino's JSON log lines: what a person reads. */
+const plainLines = (stderr: string) =>
+  stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
+
+/** Runs the CLI to its exit; resolves with the exit code and the plain stderr lines. */
+async function startupFailure(args: string[], env: Record<string, string> = {}) {
+  proc = spawnCli(args, env);
+  // A server that starts after all ends with its stdin, instead of waiting for a client.
+  proc.child.stdin.end();
+  const { code } = await proc.exit;
+  expect(proc.stdoutLines).toEqual([]);
+  return { code, lines: plainLines(proc.stderr()) };
+}
+
+const ATTHENE_ONLY = { ATTHENE_API_KEY: 'atthene_key_0000000000' };
+
+describe('startup errors are one line, naming the variable or flag and the fix, and exit 2', () => {
+  it.each([
+    [
+      'a malformed AMA2_TOKEN',
+      [],
+      { AMA2_TOKEN: 'abc' },
+      /^agent-platforms-mcp: AMA2_TOKEN must be an external-agent token starting with ama_eat_ .*; create one in AMA2/,
+    ],
+    [
+      'an AMA2_TOKEN with spaces',
+      [],
+      { AMA2_TOKEN: 'ama_eat_abc def' },
+      /^agent-platforms-mcp: AMA2_TOKEN must be an external-agent token starting with ama_eat_ /,
+    ],
+    [
+      'a short AMA2_USER_TOKEN',
+      [],
+      { AMA2_USER_TOKEN: 'abc' },
+      /^agent-platforms-mcp: AMA2_USER_TOKEN must be a JWT/,
+    ],
+    [
+      'an Amigo key with spaces',
+      [],
+      { AMIGO_API_KEY: 'amigo key 00', AMIGO_WORKSPACE_ID: UUID },
+      /^agent-platforms-mcp: AMIGO_API_KEY must not contain spaces; /,
+    ],
+    [
+      'a short Atthene key',
+      [],
+      { ATTHENE_API_KEY: 'abc' },
+      /^agent-platforms-mcp: ATTHENE_API_KEY .*; create one/,
+    ],
+    [
+      'no platform',
+      [],
+      {},
+      /^agent-platforms-mcp: no platform is configured; set AMA2_TOKEN .*ATTHENE_API_KEY.*, or run with --sandbox/,
+    ],
+    [
+      'an unknown flag',
+      ['--verbose'],
+      {},
+      /^agent-platforms-mcp: unknown option '--verbose'; run with --help/,
+    ],
+    [
+      'a flag without its value',
+      ['--port'],
+      {},
+      /^agent-platforms-mcp: option '--port <value>' argument missing; run with --help/,
+    ],
+    [
+      '--toolsets naming only a platform without credentials',
+      ['--toolsets', 'amigo'],
+      ATTHENE_ONLY,
+      /^agent-platforms-mcp: --toolsets amigo names no platform with credentials; set AMIGO_API_KEY and AMIGO_WORKSPACE_ID, or name a configured one \(atthene\)$/,
+    ],
+    [
+      'bad sandbox faults',
+      ['--sandbox-faults', '5xx=2'],
+      {},
+      /^agent-platforms-mcp: --sandbox-faults \/ SANDBOX_FAULTS: 5xx must be a rate from 0 to 1; /,
+    ],
+  ])('%s', async (_what, args, env, pattern) => {
+    const { code, lines } = await startupFailure(args, env);
+    expect(code).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+  });
+
+  it('several bad variables: one line each', async () => {
+    const { code, lines } = await startupFailure([], {
+      AMA2_TOKEN: 'abc',
+      ATTHENE_API_KEY: 'atthene_key_0000000000',
+      ATTHENE_BASE_URL: 'not a url',
+    });
+    expect(code).toBe(2);
+    expect(lines).toEqual([
+      expect.stringMatching(/^agent-platforms-mcp: AMA2_TOKEN must be /),
+      expect.stringMatching(/^agent-platforms-mcp: ATTHENE_BASE_URL must be an http\(s\) URL/),
+    ]);
+  });
+
+  it('a busy port: exit 2 with the flag to pass', async () => {
+    const holder = createNetServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const { code, lines } = await startupFailure(['--sandbox', '--http', '--port', String(port)]);
+      expect(code).toBe(2);
+      expect(lines).toEqual([`agent-platforms-mcp: port ${port} is in use; pass --port 0 for a free one`]);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('a --host that is not an address of this machine: exit 2 naming it', async () => {
+    const { code, lines } = await startupFailure(
+      ['--sandbox', '--http', '--host', '192.0.2.1', '--port', '0'],
+      {
+        MCP_HTTP_TOKEN: 'x'.repeat(32),
+        MCP_ALLOWED_HOSTS: 'mcp.example.com',
+      },
+    );
+    expect(code).toBe(2);
+    expect(lines).toEqual([
+      'agent-platforms-mcp: --host 192.0.2.1 is not an address of this machine; pass --host 127.0.0.1 or one of its own addresses',
+    ]);
+  });
+});
+
+describe('--toolsets naming a platform without credentials', () => {
+  let stub: Awaited<ReturnType<typeof startStub>>;
+  beforeAll(async () => {
+    stub = await startStub(() => ({ status: 200, json: [] }));
+  });
+  afterAll(() => stub.close());
+  const status = async (cli: CliProcess) => {
+    const answer = (await cli.rpc('tools/call', { name: 'platforms_status', arguments: {} })) as {
+      result: { structuredContent: { warning?: string } };
+    };
+    return answer.result.structuredContent;
+  };
+
+  it('warns on stderr and in platforms_status, and serves the platforms that have them', async () => {
+    proc = spawnCli(['--toolsets', 'amigo,atthene'], { ...ATTHENE_ONLY, ATTHENE_BASE_URL: stub.baseUrl });
+    await proc.rpc('initialize', INITIALIZE_PARAMS);
+    proc.notify('notifications/initialized');
+    const warning =
+      '--toolsets names amigo, which has no credentials; set AMIGO_API_KEY and AMIGO_WORKSPACE_ID to offer its tools';
+    expect(plainLines(proc.stderr())).toEqual([`agent-platforms-mcp: warning: ${warning}`]);
+    expect((await status(proc)).warning).toBe(warning);
+    const list = (await proc.rpc('tools/list')) as { result: { tools: Array<{ name: string }> } };
+    expect(list.result.tools.map((t) => t.name)).toContain('atthene_list_agents');
+  });
+
+  it('says nothing when --toolsets is not given', async () => {
+    proc = spawnCli([], { ...ATTHENE_ONLY, ATTHENE_BASE_URL: stub.baseUrl });
+    await proc.rpc('initialize', INITIALIZE_PARAMS);
+    expect((await status(proc)).warning).toBeUndefined();
+    expect(plainLines(proc.stderr())).toEqual([]);
   });
 });
