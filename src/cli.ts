@@ -11,6 +11,7 @@ import {
   usage,
 } from './core/config.js';
 import { createLogger, type Logger, scrubSecrets } from './core/log.js';
+import { toolsetsWarning } from './core/tools/platforms-status.js';
 import { PLATFORM_MODULES } from './platforms/index.js';
 import { createServer } from './server.js';
 
@@ -19,16 +20,7 @@ const PLATFORM_NAMES = PLATFORM_MODULES.map((m) => m.name);
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
-  let action: ReturnType<typeof parseConfig>;
-  try {
-    action = parseConfig(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`agent-platforms-mcp: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const action = parseConfig(process.argv.slice(2), process.env);
   // --help and --version are the only output ever written to stdout outside the protocol.
   if (action.kind === 'help') return void process.stdout.write(usage());
   if (action.kind === 'version') return void process.stdout.write(`${VERSION}\n`);
@@ -64,12 +56,15 @@ async function run(config: Config): Promise<void> {
     'starting',
   );
   if (missing.length > 0) log.info({ platforms: missing }, 'platforms without credentials are not offered');
+  const warning = toolsetsWarning(config.namedToolsets, clients, PLATFORM_MODULES);
+  if (warning) process.stderr.write(`agent-platforms-mcp: warning: ${warning}\n`);
 
   const makeServer = (sessionClients: Clients = clients, sessionLog: Logger = log) =>
     createServer({
       clients: sessionClients,
       log: sessionLog,
       toolsets: config.toolsets,
+      ...(config.namedToolsets ? { namedToolsets: config.namedToolsets } : {}),
       readOnly: config.readOnly,
       maxResultChars: config.maxResultChars,
       maxWatchers: config.http.maxWatchers,
@@ -99,10 +94,7 @@ async function useSandbox(config: Config, log: Logger, cleanups: Array<() => Pro
   try {
     faults = config.sandboxFaults ? parseFaults(config.sandboxFaults) : undefined;
   } catch (error) {
-    process.stderr.write(
-      `agent-platforms-mcp: --sandbox-faults / SANDBOX_FAULTS: ${(error as Error).message}\n`,
-    );
-    process.exit(2);
+    throw new ConfigError(`--sandbox-faults / SANDBOX_FAULTS: ${(error as Error).message}`);
   }
   const sandbox = await startSandbox({
     ...(faults ? { faults } : {}),
@@ -140,6 +132,8 @@ async function serveHttp(runtime: Runtime): Promise<string> {
   const handle = await startHttpServer(config.http, (req) => makeSession(runtime, req), log, {
     readiness,
     credentialHeaders,
+  }).catch((error: unknown) => {
+    throw listenError(error, config.http) ?? error;
   });
   cleanups.unshift(() => handle.close());
   return handle.url;
@@ -194,7 +188,25 @@ function printHttpBanner(url: string, config: Config, offered: readonly string[]
   );
 }
 
+/** Why the HTTP port could not be opened, as a startup error that says what to pass instead. */
+function listenError(error: unknown, { host, port }: Config['http']): ConfigError | undefined {
+  const reasons: Record<string, string> = {
+    EADDRINUSE: `port ${port} is in use; pass --port 0 for a free one`,
+    EACCES: `port ${port} needs privileges here; pass a port above 1023, or --port 0 for a free one`,
+    EADDRNOTAVAIL: `--host ${host} is not an address of this machine; pass --host 127.0.0.1 or one of its own addresses`,
+    EAFNOSUPPORT: `--host ${host} is of an address family this machine does not serve; pass --host 127.0.0.1`,
+    ENOTFOUND: `--host ${host} does not resolve; pass an IP address such as 127.0.0.1`,
+  };
+  const reason = reasons[String((error as NodeJS.ErrnoException)?.code)];
+  return reason ? new ConfigError(reason) : undefined;
+}
+
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    // One line per problem, each saying what to set or pass (issue #16).
+    for (const line of error.message.split('\n')) process.stderr.write(`agent-platforms-mcp: ${line}\n`);
+    process.exit(2);
+  }
   process.stderr.write(
     `agent-platforms-mcp: fatal: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`,
   );

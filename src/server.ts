@@ -6,12 +6,12 @@ import {
   ErrorCode,
   ListToolsRequestSchema,
   type LoggingLevel,
-  McpError,
   type ServerNotification,
   type ServerRequest,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { type Clients, secretsOfClients } from './core/client-secrets.js';
 import { PlatformError } from './core/errors.js';
 import { type Logger, scrubResult, scrubSecrets } from './core/log.js';
@@ -23,6 +23,7 @@ import {
   templatePrefix,
   withClient,
 } from './core/resources/define.js';
+import { answerUnknownResources, RpcError } from './core/resources/not-found.js';
 import { RecentResources } from './core/resources/recent.js';
 import { Watchers, WatchLimitError } from './core/resources/watchers.js';
 import { toolListEntry } from './core/tool-schema.js';
@@ -37,6 +38,8 @@ export interface ServerOptions {
   clients: Clients;
   log: Logger;
   toolsets: readonly string[];
+  /** The platforms --toolsets named, when given. */
+  namedToolsets?: readonly string[];
   readOnly: boolean;
   maxResultChars: number;
   maxWatchers?: number;
@@ -85,6 +88,7 @@ export function createServer(options: ServerOptions): McpServer {
       instructions: instructions(platforms),
     },
   );
+  answerUnknownResources(server, platforms);
   const session: Session = {
     options,
     platforms,
@@ -151,7 +155,7 @@ function watchersOf(session: Session): Watchers {
 
 function refuseSubscriptions(server: McpServer): void {
   const unavailable = async () => {
-    throw new McpError(
+    throw new RpcError(
       ErrorCode.InvalidRequest,
       'Subscriptions are unavailable: this server runs stateless (--stateless); read the resource again instead, or use a stateful server.',
     );
@@ -174,7 +178,8 @@ function registerTools(server: McpServer, session: Session): void {
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
+        // Passed through as sent: runTool parses them, so an unknown name is refused, not dropped.
+        inputSchema: RAW_ARGUMENTS,
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
@@ -185,6 +190,8 @@ function registerTools(server: McpServer, session: Session): void {
   const listed = tools.map(toolListEntry);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 }
+
+const RAW_ARGUMENTS = z.looseObject({});
 
 type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -204,6 +211,7 @@ async function callTool(
     clients: options.clients,
     platforms: session.platforms,
     toolsets: options.toolsets,
+    ...(options.namedToolsets ? { namedToolsets: options.namedToolsets } : {}),
     log: options.log,
     signal: call.signal,
     recent: session.recent,
@@ -329,13 +337,13 @@ function registerSubscriptions(
           );
         });
       } catch (error) {
-        if (error instanceof WatchLimitError) throw new McpError(ErrorCode.InvalidRequest, error.message);
+        if (error instanceof WatchLimitError) throw new RpcError(ErrorCode.InvalidRequest, error.message);
         throw error;
       }
       notifyClient('debug', { subscribed: uri });
       return {};
     }
-    throw new McpError(
+    throw new RpcError(
       ErrorCode.InvalidParams,
       `${uri} cannot be subscribed to: subscriptions work on conversation histories (${matchers.map((m) => m.def.uriTemplate).join(', ') || 'none configured'}).`,
     );

@@ -4,6 +4,7 @@ import { PLATFORM_MODULES, type PlatformCredentials } from '../platforms/index.j
 import { ConfigError, httpUrl, positiveInt } from './env.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import type { PlatformModule } from './platform.js';
+import { unconfiguredToolsets } from './tools/platforms-status.js';
 
 export type { Platform, PlatformCredentials } from '../platforms/index.js';
 export { PLATFORMS } from '../platforms/index.js';
@@ -56,6 +57,8 @@ export interface Config {
   /** Raw fault spec for the sandbox (`seed=1,5xx=0.2,...`), parsed by the sandbox. */
   sandboxFaults?: string;
   toolsets: string[];
+  /** The platforms --toolsets named, when it was given: those without credentials are warned about. */
+  namedToolsets?: string[];
   readOnly: boolean;
   logLevel: LogLevel;
   /** Largest tool result text, in characters; longer results are cut at an item boundary. */
@@ -214,9 +217,7 @@ A platform whose credentials are not set is not offered.
 }
 
 function noPlatformMessage(modules: readonly PlatformModule[]): string {
-  return `No platform is configured. Set the credentials of at least one platform:
-${modules.map((m) => `  ${`${m.title}:`.padEnd(9)}${m.setup}`).join('\n')}
-or run with --sandbox to use the built-in emulators (no keys needed). See --help.`;
+  return `no platform is configured; set ${modules.map((m) => `${m.setup} for ${m.title}`).join(', or ')}, or run with --sandbox to try the built-in emulators without keys (see --help)`;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -264,8 +265,14 @@ const ServerEnvSchema = z.object({
 
 export type CliAction = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
 
+/** One line per flag or variable: its first problem (a later one often restates it). */
 function firstIssue(error: z.ZodError): string {
-  return error.issues.map((issue) => issue.message).join('\n');
+  const byField = new Map<string, string>();
+  for (const issue of error.issues) {
+    const field = issue.path.map(String).join('.');
+    if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  return [...byField.values()].join('\n');
 }
 
 function splitList(value: string | undefined): string[] {
@@ -286,7 +293,11 @@ function parseFlags(argv: string[]) {
     );
     parsed = parseArgs({ args: argv, strict: true, allowPositionals: false, options });
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message}. Run with --help to see every option.`);
+    // Node's message, in one clause: "Unknown option '--x'. To specify a positional argument ..."
+    const [what = 'bad arguments'] = (error as Error).message.split('. ');
+    throw new ConfigError(
+      `${what.charAt(0).toLowerCase()}${what.slice(1).replace(/\.$/, '')}; run with --help to see every option`,
+    );
   }
   const flags = FlagsSchema.safeParse(parsed.values);
   if (!flags.success) throw new ConfigError(firstIssue(flags.error));
@@ -344,6 +355,7 @@ export function parseConfig(
   const e = validateEnv(ServerEnvSchema, env);
   const sandbox = f.sandbox || f['sandbox-faults'] !== undefined;
   if (!sandbox && Object.keys(credentials).length === 0) throw new ConfigError(noPlatformMessage(modules));
+  if (!sandbox) checkToolsets(f.toolsets, toolsets, credentials, modules);
   const transport = f.http ? 'http' : 'stdio';
   checkHttp(f, e, transport);
   return {
@@ -356,6 +368,7 @@ export function parseConfig(
         ? { sandboxFaults: f['sandbox-faults'] ?? e.SANDBOX_FAULTS }
         : {}),
       toolsets,
+      ...(f.toolsets === undefined ? {} : { namedToolsets: toolsets }),
       readOnly: f['read-only'],
       logLevel: f['log-level'] ?? e.LOG_LEVEL,
       maxResultChars: e.MCP_MAX_RESULT_CHARS,
@@ -363,6 +376,22 @@ export function parseConfig(
       platformEnv,
     },
   };
+}
+
+/** --toolsets that leaves no platform with credentials would serve platforms_status alone. */
+function checkToolsets(
+  flag: string | undefined,
+  toolsets: readonly string[],
+  credentials: PlatformCredentials,
+  modules: readonly PlatformModule[],
+): void {
+  const has = (name: string) => (credentials as Record<string, unknown>)[name] !== undefined;
+  if (flag === undefined || toolsets.some(has)) return;
+  const setup = unconfiguredToolsets(toolsets, has, modules)?.setup;
+  const configured = modules.filter((m) => has(m.name)).map((m) => m.name);
+  throw new ConfigError(
+    `--toolsets ${flag} names no platform with credentials; set ${setup}, or name a configured one (${configured.join(', ')})`,
+  );
 }
 
 type Flags = ReturnType<typeof parseFlags>;
@@ -378,25 +407,26 @@ function checkHttp(f: Flags, e: ServerEnv, transport: 'stdio' | 'http'): void {
   }
   if (e.MCP_AUTH_ISSUER && e.MCP_HTTP_TOKEN) {
     throw new ConfigError(
-      'Set either MCP_HTTP_TOKEN (a static bearer) or the MCP_AUTH_* variables (OAuth), not both.',
+      'MCP_HTTP_TOKEN and MCP_AUTH_* are both set; set either MCP_HTTP_TOKEN (a static bearer) or the MCP_AUTH_* variables (OAuth), not both.',
     );
   }
-  if (f.stateless && !f.http) throw new ConfigError('--stateless only applies to --http.');
+  if (f.stateless && !f.http)
+    throw new ConfigError('--stateless only applies to --http; add --http, or drop --stateless.');
   if (transport === 'http' && !isLoopbackHost(f.host) && !e.MCP_HTTP_TOKEN && !e.MCP_AUTH_ISSUER) {
     throw new ConfigError(
-      `--host ${f.host} is not a loopback address: set MCP_HTTP_TOKEN (a long random secret clients send as "Authorization: Bearer <token>") or the MCP_AUTH_* variables before exposing the server, or bind --host 127.0.0.1.`,
+      `--host ${f.host} is not a loopback address; set MCP_HTTP_TOKEN (a long random secret clients send as "Authorization: Bearer <token>") or the MCP_AUTH_* variables before exposing the server, or bind --host 127.0.0.1.`,
     );
   }
 
   if (transport === 'http' && !isLoopbackHost(f.host) && !e.MCP_ALLOWED_HOSTS && !e.MCP_PUBLIC_URL) {
     // Without a list any Host would pass, and DNS rebinding with it (issue #12 E8).
     throw new ConfigError(
-      `--host ${f.host} is not a loopback address: set MCP_ALLOWED_HOSTS to the host name(s) clients reach this server by (e.g. mcp.example.com), or MCP_PUBLIC_URL, whose host is then the one allowed.`,
+      `--host ${f.host} is not a loopback address; set MCP_ALLOWED_HOSTS to the host name(s) clients reach this server by (e.g. mcp.example.com), or MCP_PUBLIC_URL, whose host is then the one allowed.`,
     );
   }
   if (transport === 'http' && e.MCP_AUTH_ISSUER && !isLoopbackHost(f.host) && !e.MCP_PUBLIC_URL) {
     throw new ConfigError(
-      `OAuth mode with --host ${f.host} needs MCP_PUBLIC_URL (e.g. https://mcp.example.com): it is the resource the OAuth metadata names, never taken from a request's Host.`,
+      `OAuth mode with --host ${f.host} needs MCP_PUBLIC_URL; set it (e.g. https://mcp.example.com): it is the resource the OAuth metadata names, never taken from a request's Host.`,
     );
   }
 }

@@ -7,6 +7,7 @@ import { type Logger, scrubResult, scrubSecrets } from './log.js';
 import { type PageRequest, type PageResult, type Paginate, pageRequest, pageView } from './paging.js';
 import type { PlatformModule } from './platform.js';
 import type { RecentResources } from './resources/recent.js';
+import { parseToolInput } from './tool-input.js';
 import { renderFenced } from './untrusted.js';
 
 /** A platform module's name, or `core` for tools of no platform. */
@@ -28,6 +29,8 @@ export interface ToolContext<C = unknown> {
   platforms: readonly PlatformModule[];
   /** The platforms this session's --toolsets chose (undefined: all); the operation catalog reads it. */
   toolsets?: readonly string[];
+  /** The platforms --toolsets named, when given (platforms_status warns of those without credentials). */
+  namedToolsets?: readonly string[];
   log: Logger;
   /** Aborted when the client cancels the call or the session ends. */
   signal: AbortSignal;
@@ -239,10 +242,13 @@ export function shapeResult(
   return { structuredContent: structured, content: [{ type: 'text', text }, ...links] };
 }
 
-/** The one boundary where errors become results. Tools throw; nothing else catches. */
+/**
+ * The one boundary where errors become results. Tools throw; nothing else catches. `args` are the
+ * call's raw arguments: parsed here by the tool's input shape (core/tool-input.ts).
+ */
 export async function runTool(
   tool: ToolDefinition,
-  input: Record<string, unknown>,
+  args: Record<string, unknown>,
   callContext: CallContext,
 ): Promise<CallToolResult> {
   const started = performance.now();
@@ -264,6 +270,7 @@ export async function runTool(
   const errorResult = (text: string): CallToolResult =>
     errorResultOf(scrubSecrets([text, ...notes].join(' '), secrets));
   try {
+    const input = parseToolInput(tool.input, args);
     const page = pageRequest(tool, input);
     const output = scrubResult(await tool.run(input as never, { ...ctx, page }), secrets);
     ctx.log.debug({ tool: tool.name, ms: Math.round(performance.now() - started) }, 'tool call done');

@@ -51,7 +51,7 @@ describe('the built CLI over stdio on --sandbox', () => {
 
 describe('startup errors', () => {
   it.each([
-    [{}, /No platform is configured[\s\S]*AMA2_TOKEN[\s\S]*ATTHENE_API_KEY[\s\S]*--sandbox/],
+    [{}, /no platform is configured[\s\S]*AMA2_TOKEN[\s\S]*ATTHENE_API_KEY[\s\S]*--sandbox/i],
     [{ AMA2_TOKEN: 'not-a-token-0000' }, /AMA2_TOKEN must be an external-agent token starting with ama_eat_/],
     [{ AMIGO_API_KEY: 'amigo_key_000000', AMIGO_WORKSPACE_ID: 'acme' }, /AMIGO_WORKSPACE_ID must be a UUID/],
     [
@@ -69,7 +69,7 @@ describe('startup errors', () => {
   it('--host 0.0.0.0 without MCP_HTTP_TOKEN exits 2 with a clear error', async () => {
     proc = spawnCli(['--sandbox', '--http', '--host', '0.0.0.0']);
     expect((await proc.exit).code).toBe(2);
-    expect(proc.stderr()).toMatch(/--host 0\.0\.0\.0 is not a loopback address: set MCP_HTTP_TOKEN/);
+    expect(proc.stderr()).toMatch(/--host 0\.0\.0\.0 is not a loopback address; set MCP_HTTP_TOKEN/);
   });
 
   it('--help lists every flag and variable; --version prints the version', async () => {

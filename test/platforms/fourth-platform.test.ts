@@ -74,7 +74,7 @@ describe('a fourth platform module', () => {
     expect(action.kind === 'run' && action.config.credentials).toEqual({
       demo: { baseUrl: 'https://demo.invalid', apiKey: KEY },
     });
-    expect(() => parseConfig([], {}, MODULES)).toThrow(/Demo:\s+DEMO_API_KEY/);
+    expect(() => parseConfig([], {}, MODULES)).toThrow(/DEMO_API_KEY for Demo/);
     expect(usage(MODULES)).toMatch(/DEMO_API_KEY\s+Demo API key/);
     expect(credentialHeaders(MODULES)).toMatchObject({ 'x-demo-api-key': 'DEMO_API_KEY' });
     expect(credentialsFromHeaders({ 'x-demo-api-key': KEY }, {}, {}, MODULES)).toMatchObject({

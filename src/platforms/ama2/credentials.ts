@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { httpUrl, secret } from '../../core/env.js';
+import { z } from 'zod';
+import { httpUrl } from '../../core/env.js';
 import type { EnvVar } from '../../core/platform.js';
 
 export const DEFAULT_BASE_URL = 'https://api.ama2.me';
@@ -17,18 +17,26 @@ export const ENV = {
     describe:
       'AMA2 external-agent token (starts with ama_eat_); create one in AMA2 under Agents > External agent tokens',
     header: 'x-ama2-token',
-    schema: secret('AMA2_TOKEN', 'create an external-agent token in AMA2')
-      .refine((v) => /^ama_eat_[A-Za-z0-9_-]{8,}$/.test(v), {
-        message:
-          'AMA2_TOKEN must be an external-agent token starting with ama_eat_ (a user JWT goes in AMA2_USER_TOKEN)',
-      })
+    // One check, so a malformed token gets one message that says the format (issue #16).
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^ama_eat_[A-Za-z0-9_-]{8,}$/,
+        'AMA2_TOKEN must be an external-agent token starting with ama_eat_ (then 8 or more letters, digits, _ or -); create one in AMA2 under Agents > External agent tokens, and put a user JWT in AMA2_USER_TOKEN instead',
+      )
       .optional(),
   },
   AMA2_USER_TOKEN: {
     describe: 'optional AMA2 user JWT; unlocks ama2_list_threads',
     header: 'x-ama2-user-token',
-    schema: secret('AMA2_USER_TOKEN', 'it is the JWT of an AMA2 user session')
-      .refine((v) => v.split('.').length === 3, 'AMA2_USER_TOKEN must be a JWT (three dot-separated parts)')
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^[^.\s]{2,}\.[^.\s]{2,}\.[^.\s]*$/,
+        'AMA2_USER_TOKEN must be a JWT (three dot-separated parts, no spaces); copy the token of an AMA2 user session',
+      )
       .optional(),
   },
   AMA2_BASE_URL: {
