@@ -11,6 +11,7 @@ import {
   usage,
 } from './core/config.js';
 import { createLogger, type Logger, scrubSecrets } from './core/log.js';
+import type { GuideSection } from './core/sandbox-guide.js';
 import { PLATFORM_MODULES } from './platforms/index.js';
 import { createServer } from './server.js';
 
@@ -47,7 +48,7 @@ interface Runtime {
 async function run(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel });
   const cleanups: Array<() => Promise<void>> = [];
-  if (config.sandbox) await useSandbox(config, log, cleanups);
+  const guide = config.sandbox ? await useSandbox(config, log, cleanups) : undefined;
 
   const clients = createClients(config.credentials, { logger: log.child({ component: 'http-client' }) });
   cleanups.push(() => closeClients(clients));
@@ -74,6 +75,7 @@ async function run(config: Config): Promise<void> {
       maxResultChars: config.maxResultChars,
       maxWatchers: config.http.maxWatchers,
       subscriptions: !(config.transport === 'http' && config.http.stateless),
+      ...(guide ? { sandboxGuide: guide } : {}),
     });
   const runtime: Runtime = { config, log, clients, cleanups, makeServer };
   const stop = onSignals(runtime);
@@ -92,7 +94,11 @@ async function run(config: Config): Promise<void> {
 }
 
 /** Starts the emulators (loaded only when asked for: not on the normal start-up path) and points the config at them. */
-async function useSandbox(config: Config, log: Logger, cleanups: Array<() => Promise<void>>): Promise<void> {
+async function useSandbox(
+  config: Config,
+  log: Logger,
+  cleanups: Array<() => Promise<void>>,
+): Promise<GuideSection[]> {
   const { startSandbox, sandboxPlatformCredentials } = await import('./sandbox.js');
   const { parseFaults } = await import('./core/emulator/faults.js');
   let faults: ReturnType<typeof parseFaults> | undefined;
@@ -110,6 +116,7 @@ async function useSandbox(config: Config, log: Logger, cleanups: Array<() => Pro
   });
   cleanups.push(() => sandbox.close());
   config.credentials = sandboxPlatformCredentials(sandbox, config.platformEnv);
+  return sandbox.guides;
 }
 
 /** SIGINT/SIGTERM finish in-flight calls, run the cleanups and exit 0; returns the same stop for other causes. */

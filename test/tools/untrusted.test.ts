@@ -78,7 +78,10 @@ const SERVER_AUTHORED: Record<string, string> = {
 
 /** Per tool: a key that is server-authored there though it is platform-written elsewhere. */
 const TOOL_AUTHORED: Record<string, Record<string, string>> = {
-  platforms_status: { platform: "a platform module's name, from this server's own list" },
+  platforms_status: {
+    platform: "a platform module's name, from this server's own list",
+    guide: 'a fixed URI of this server (sandbox://guide)',
+  },
   api_search_operations: {
     operation_id: 'text of the API document this server ships (vendored OpenAPI), not of platform users',
     method: 'text of the API document this server ships (vendored OpenAPI), not of platform users',

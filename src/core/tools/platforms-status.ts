@@ -74,9 +74,11 @@ export default defineTool({
         }),
       )
       .describe('One entry per platform.'),
+    guide: z.string().optional().describe('Sandbox only: a resource naming its seeded ids and first calls.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(_input, ctx) {
-    return { platforms: await probePlatforms(ctx.platforms, ctx.clients, ctx.signal) };
+    const platforms = await probePlatforms(ctx.platforms, ctx.clients, ctx.signal);
+    return { platforms, ...(ctx.guide ? { guide: ctx.guide } : {}) };
   },
 });
