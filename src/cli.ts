@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { IncomingMessage } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { type Clients, closeClients, createClients, credentialSecrets } from './core/clients.js';
 import {
@@ -11,7 +12,7 @@ import {
   usage,
 } from './core/config.js';
 import { createLogger, type Logger, scrubSecrets } from './core/log.js';
-import type { GuideSection } from './core/sandbox-guide.js';
+import { type GuideSection, SANDBOX_GUIDE_URI } from './core/sandbox-guide.js';
 import { PLATFORM_MODULES } from './platforms/index.js';
 import { createServer } from './server.js';
 
@@ -195,10 +196,32 @@ function printHttpBanner(url: string, config: Config, offered: readonly string[]
       `platforms: ${offered.join(', ') || 'none'}${config.readOnly ? ' (read-only)' : ''}`,
       'client entry (Claude Code .mcp.json, Cursor mcp.json; VS Code uses "servers" instead of "mcpServers"):',
       JSON.stringify(entry, null, 2),
+      `Claude Code: claude mcp add --transport http agent-platforms ${url}${headers ? ` --header 'Authorization: Bearer <MCP_HTTP_TOKEN>'` : ''}`,
+      ...(config.sandbox ? sandboxStdioEntry() : []),
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * Claude Desktop speaks stdio only (issue #16): an entry that starts this same CLI with its own
+ * sandbox, by absolute paths computed here (Desktop does not run in this directory or shell).
+ */
+function sandboxStdioEntry(): string[] {
+  const args = [fileURLToPath(import.meta.url), '--sandbox'];
+  const entry = { mcpServers: { 'agent-platforms': { command: process.execPath, args } } };
+  return [
+    `In the client, read the resource ${SANDBOX_GUIDE_URI}: the seeded ids and a first call per platform.`,
+    'stdio entry (Claude Desktop claude_desktop_config.json; it starts its own sandbox, this server need not run):',
+    JSON.stringify(entry, null, 2),
+    `Claude Code: claude mcp add agent-platforms -- ${[process.execPath, ...args].map(shellWord).join(' ')}`,
+  ];
+}
+
+/** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 main().catch((error: unknown) => {
