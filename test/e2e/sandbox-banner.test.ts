@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, type CliProcess, cliEnv, startHttpCli } from '../helpers/cli.js';
+import { CLI, type CliProcess, startHttpCli } from '../helpers/cli.js';
+import { connectStdio } from '../helpers/guide.js';
 
 // Issue #16 problem 8: `npm run sandbox` printed only an HTTP entry, which Claude Desktop's config
 // cannot use. The banner now also gives a stdio entry (absolute paths, computed at run time); each
@@ -58,15 +58,7 @@ describe('npm run sandbox prints an HTTP and a stdio client entry (issue #16)', 
     );
     expect(proc.stderr()).toContain('read the resource sandbox://guide');
     // Launched as Claude Desktop would: the printed command and args, from another directory.
-    const transport = new StdioClientTransport({
-      command: stdio.command!,
-      args: stdio.args!,
-      cwd: '/',
-      env: cliEnv({ LOG_LEVEL: 'warn' }) as Record<string, string>,
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'desktop-entry', version: '1.0.0' });
-    await client.connect(transport);
+    const { client } = await connectStdio(stdio.command!, stdio.args!, { cwd: '/' });
     const guide = await client.readResource({ uri: 'sandbox://guide' });
     expect(guide.contents[0]).toMatchObject({ mimeType: 'text/markdown' });
     await client.close();
