@@ -57,6 +57,34 @@ describe('the project documents', () => {
     for (const [, file, name] of cited) expect(read(file!), `${file} has a test "${name}"`).toContain(name!);
   });
 
+  it("the README's Sandbox section names what the sandbox guide names", async () => {
+    const { startSandbox } = await import('../src/sandbox.js');
+    const sandbox = await startSandbox();
+    try {
+      const section = README.slice(README.indexOf('## Sandbox'), README.indexOf('## Configuration'));
+      const guide = sandbox.guides.flatMap((g) => g.guide.fixtures).join('\n');
+      for (const name of [
+        'Ada Sandbox',
+        'Front Desk Chat',
+        'Avery Example',
+        'support_agent',
+        'research_team',
+      ]) {
+        expect(guide).toContain(name);
+        expect(section).toContain(name);
+      }
+      // The guide's first calls that need no earlier result are in the README as written.
+      const firstCalls = sandbox.guides
+        .flatMap((g) => g.guide.calls)
+        .map((c) => JSON.stringify(c.arguments))
+        .filter((args) => args !== '{}' && !args.includes('<'));
+      expect(firstCalls.length).toBeGreaterThanOrEqual(3);
+      for (const args of firstCalls) expect(section).toContain(args);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('the first screen gives the two commands, and both scripts exist', () => {
     const firstScreen = README.slice(0, README.indexOf('\n---\n'));
     expect(firstScreen).toContain('npm ci && npm run sandbox');
