@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { IncomingMessage } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { type Clients, closeClients, createClients, credentialSecrets } from './core/clients.js';
 import {
@@ -11,6 +12,7 @@ import {
   usage,
 } from './core/config.js';
 import { createLogger, type Logger, scrubSecrets } from './core/log.js';
+import { type GuideSection, SANDBOX_GUIDE_URI } from './core/sandbox-guide.js';
 import { toolsetsWarning } from './core/tools/platforms-status.js';
 import { PLATFORM_MODULES } from './platforms/index.js';
 import { createServer } from './server.js';
@@ -39,7 +41,7 @@ interface Runtime {
 async function run(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel });
   const cleanups: Array<() => Promise<void>> = [];
-  if (config.sandbox) await useSandbox(config, log, cleanups);
+  const guide = config.sandbox ? await useSandbox(config, log, cleanups) : undefined;
 
   const clients = createClients(config.credentials, { logger: log.child({ component: 'http-client' }) });
   cleanups.push(() => closeClients(clients));
@@ -69,6 +71,7 @@ async function run(config: Config): Promise<void> {
       maxResultChars: config.maxResultChars,
       maxWatchers: config.http.maxWatchers,
       subscriptions: !(config.transport === 'http' && config.http.stateless),
+      ...(guide ? { sandboxGuide: guide } : {}),
     });
   const runtime: Runtime = { config, log, clients, cleanups, makeServer };
   const stop = onSignals(runtime);
@@ -87,7 +90,11 @@ async function run(config: Config): Promise<void> {
 }
 
 /** Starts the emulators (loaded only when asked for: not on the normal start-up path) and points the config at them. */
-async function useSandbox(config: Config, log: Logger, cleanups: Array<() => Promise<void>>): Promise<void> {
+async function useSandbox(
+  config: Config,
+  log: Logger,
+  cleanups: Array<() => Promise<void>>,
+): Promise<GuideSection[]> {
   const { startSandbox, sandboxPlatformCredentials } = await import('./sandbox.js');
   const { parseFaults } = await import('./core/emulator/faults.js');
   let faults: ReturnType<typeof parseFaults> | undefined;
@@ -102,6 +109,7 @@ async function useSandbox(config: Config, log: Logger, cleanups: Array<() => Pro
   });
   cleanups.push(() => sandbox.close());
   config.credentials = sandboxPlatformCredentials(sandbox, config.platformEnv);
+  return sandbox.guides;
 }
 
 /** SIGINT/SIGTERM finish in-flight calls, run the cleanups and exit 0; returns the same stop for other causes. */
@@ -182,6 +190,8 @@ function printHttpBanner(url: string, config: Config, offered: readonly string[]
       `platforms: ${offered.join(', ') || 'none'}${config.readOnly ? ' (read-only)' : ''}`,
       'client entry (Claude Code .mcp.json, Cursor mcp.json; VS Code uses "servers" instead of "mcpServers"):',
       JSON.stringify(entry, null, 2),
+      `Claude Code: claude mcp add --transport http agent-platforms ${url}${headers ? ` --header 'Authorization: Bearer <MCP_HTTP_TOKEN>'` : ''}`,
+      ...(config.sandbox ? sandboxStdioEntry() : []),
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
@@ -199,6 +209,26 @@ function listenError(error: unknown, { host, port }: Config['http']): ConfigErro
   };
   const reason = reasons[String((error as NodeJS.ErrnoException)?.code)];
   return reason ? new ConfigError(reason) : undefined;
+}
+
+/**
+ * Claude Desktop speaks stdio only (issue #16): an entry that starts this same CLI with its own
+ * sandbox, by absolute paths computed here (Desktop does not run in this directory or shell).
+ */
+function sandboxStdioEntry(): string[] {
+  const args = [fileURLToPath(import.meta.url), '--sandbox'];
+  const entry = { mcpServers: { 'agent-platforms': { command: process.execPath, args } } };
+  return [
+    `In the client, read the resource ${SANDBOX_GUIDE_URI}: the seeded ids and a first call per platform.`,
+    'stdio entry (Claude Desktop claude_desktop_config.json; it starts its own sandbox, this server need not run):',
+    JSON.stringify(entry, null, 2),
+    `Claude Code: claude mcp add agent-platforms -- ${[process.execPath, ...args].map(shellWord).join(' ')}`,
+  ];
+}
+
+/** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 main().catch((error: unknown) => {

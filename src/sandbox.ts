@@ -3,6 +3,7 @@ import type { Emulator } from './core/emulator/emulator.js';
 import type { FaultOptions } from './core/emulator/faults.js';
 import type { Logger } from './core/log.js';
 import type { PlatformModule, SandboxPart } from './core/platform.js';
+import type { GuideSection } from './core/sandbox-guide.js';
 import { type Module, PLATFORM_MODULES, type PlatformCredentials } from './platforms/index.js';
 
 // The built-in sandbox: every platform module's emulator on 127.0.0.1 (random ports), with
@@ -28,6 +29,8 @@ export type SandboxCredentials = { [M in Module as M['name']]: CredsOf<M> };
 export type Sandbox = SandboxCredentials & {
   emulators: { [M in Module as M['name']]: Emulator };
   worlds: { [M in Module as M['name']]: PartOf<M>['world'] };
+  /** Each platform's part of sandbox://guide, in module order. */
+  guides: GuideSection[];
   close(): Promise<void>;
 };
 
@@ -85,6 +88,10 @@ export async function startSandbox(
     ...byName((part) => part.credentials),
     emulators: byName((part) => part.emulator),
     worlds: byName((part) => part.world),
+    guides: modules.flatMap((m, i) => {
+      const guide = parts[i]?.guide;
+      return guide ? [{ platform: m.name, title: m.title, guide }] : [];
+    }),
     async close() {
       await Promise.all(parts.map((part) => part.close()));
     },

@@ -70,7 +70,8 @@ export interface Config {
 
 /** The server's own variables; each platform module brings its own (PlatformModule.env). */
 export const ENV_VARS = {
-  MCP_HTTP_TOKEN: 'bearer token required on /mcp; mandatory when --host is not a loopback address',
+  MCP_HTTP_TOKEN:
+    'bearer token required on /mcp (at least 16 characters); mandatory when --host is not a loopback address, unless OAuth is set',
   MCP_ALLOWED_ORIGINS: 'comma-separated extra browser origins allowed on /mcp (loopback origins always are)',
   MCP_ALLOWED_HOSTS:
     'comma-separated Host header values allowed (e.g. your public hostname); required with a non-loopback --host unless MCP_PUBLIC_URL is set',
@@ -109,7 +110,7 @@ export const ENV_VARS = {
  * Every flag, once: parseArgs reads `type`/`short`, --help prints `usage`, `schema` validates.
  * (`toolsets` is checked against the platform modules in parseConfig.)
  */
-const FLAGS = {
+export const FLAGS = {
   sandbox: {
     type: 'boolean',
     usage: 'run against built-in local emulators of every platform (no keys needed)',

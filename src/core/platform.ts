@@ -47,11 +47,29 @@ export interface OpenApiDocument {
   [key: string]: unknown;
 }
 
+/** A tool call the sandbox guide suggests; `"<name>"` in an argument stands for that field of an earlier result. */
+export interface GuideCall {
+  tool: string;
+  arguments: Record<string, unknown>;
+  /** What to expect, one short sentence. */
+  note?: string;
+}
+
+/** What a platform's sandbox tells a newcomer (sandbox://guide): its seeded fixtures and calls that work as written. */
+export interface SandboxGuide {
+  /** Markdown lines naming the fixtures a tool needs (ids and names). */
+  fixtures: string[];
+  /** A first conversation, in order. */
+  calls: GuideCall[];
+}
+
 /** One platform's sandbox: an emulator on loopback and the credentials that reach it. */
 export interface SandboxPart<Creds, World = unknown> {
   credentials: Creds;
   emulator: Emulator;
   world: World;
+  /** Its part of the sandbox guide resource (issue #16). */
+  guide?: SandboxGuide;
   close(): Promise<void>;
 }
 

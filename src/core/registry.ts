@@ -39,6 +39,8 @@ export interface ToolContext<C = unknown> {
   /** Conversations this session has seen, for resources/list and id completion. */
   recent: RecentResources;
   maxResultChars: number;
+  /** In the sandbox: the URI of the guide naming its fixtures (platforms_status points to it). */
+  guide?: string;
   /** Adds a sentence to the error result should the call fail (e.g. the idempotency key to retry with). */
   note(text: string): void;
   /** A list tool's page, decoded from `cursor` by the registry: read `limit` items from `state`. */

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallToolResult, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
-import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
+import { SANDBOX_USERS, SEEDED_THREADS } from '../../src/platforms/ama2/emulator/state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { connectTestClient, resultText, sandboxCredentials, type TestConnection } from '../helpers/mcp.js';
 
@@ -219,8 +219,8 @@ describe('an AMA2 conversation through MCP', () => {
       next_cursor?: string;
     };
     expect(out.threads).toHaveLength(1);
-    // Ada (the user token's user) is in two of the threads created above.
-    expect(out.total).toBe(2);
+    // Ada (the user token's user) is in two of the threads created above and in every seeded one.
+    expect(out.total).toBe(2 + SEEDED_THREADS.length);
     expect(out.next_cursor).toBeDefined();
     // It used the user token, not the agent token.
     const request = sandbox.emulators.ama2.requests

@@ -82,6 +82,7 @@ const TOOL_AUTHORED: Record<string, Record<string, string>> = {
   platforms_status: {
     platform: "a platform module's name, from this server's own list",
     warning: 'written by this server from its configuration (--toolsets without credentials)',
+    guide: 'a fixed URI of this server (sandbox://guide)',
   },
   api_search_operations: {
     operation_id: 'text of the API document this server ships (vendored OpenAPI), not of platform users',

@@ -97,11 +97,12 @@ export default defineTool({
       )
       .describe('One entry per platform.'),
     warning: z.string().optional().describe('A configuration problem to fix, e.g. --toolsets without keys.'),
+    guide: z.string().optional().describe('Sandbox only: a resource naming its seeded ids and first calls.'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(_input, ctx) {
     const platforms = await probePlatforms(ctx.platforms, ctx.clients, ctx.signal);
     const warning = toolsetsWarning(ctx.namedToolsets, ctx.clients, ctx.platforms);
-    return { platforms, ...(warning ? { warning } : {}) };
+    return { platforms, ...(warning ? { warning } : {}), ...(ctx.guide ? { guide: ctx.guide } : {}) };
   },
 });

@@ -41,11 +41,13 @@ export const ama2 = {
       ...(typeof options.ama2ReplyDelayMs === 'number' ? { replyDelayMs: options.ama2ReplyDelayMs } : {}),
       ...(typeof options.ama2RateLimits === 'boolean' ? { rateLimits: options.ama2RateLimits } : {}),
     });
+    const { ama2Guide } = await import('./emulator/guide.js');
     const baseUrl = await emulator.listen();
     return {
       credentials: { baseUrl, token: AMA2_SANDBOX_TOKEN, userToken: AMA2_SANDBOX_USER_TOKEN },
       emulator,
       world,
+      guide: ama2Guide(),
       async close() {
         world.close();
         await emulator.close();

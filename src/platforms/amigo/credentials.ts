@@ -17,7 +17,7 @@ export const ENV = {
     schema: secret('AMIGO_API_KEY', 'create one with POST /v1/{workspace_id}/api-keys').optional(),
   },
   AMIGO_WORKSPACE_ID: {
-    describe: 'Amigo workspace id (UUID)',
+    describe: 'Amigo workspace id (UUID; in the console URL, or workspace_id of GET /v1/auth/me)',
     header: 'x-amigo-workspace-id',
     notSecret: true,
     schema: z

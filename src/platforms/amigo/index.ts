@@ -32,11 +32,13 @@ export const amigo = {
     const { createAmigoEmulator } = await import('./emulator/index.js');
     const { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } = await import('./emulator/credentials.js');
     const { emulator, world } = createAmigoEmulator(options);
+    const { amigoGuide } = await import('./emulator/guide.js');
     const baseUrl = await emulator.listen();
     return {
       credentials: { baseUrl, apiKey: AMIGO_SANDBOX_API_KEY, workspaceId: AMIGO_SANDBOX_WORKSPACE_ID },
       emulator,
       world,
+      guide: amigoGuide(world),
       close: () => emulator.close(),
     };
   },

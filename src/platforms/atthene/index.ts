@@ -40,12 +40,14 @@ export const atthene = {
         ? { executeDelayMs: options.attheneExecuteDelayMs }
         : {}),
     });
+    const { attheneGuide } = await import('./emulator/guide.js');
     const origin = await emulator.listen();
     return {
       // The platform's base includes /api/v1 (apis/atthene.md §1).
       credentials: { baseUrl: `${origin}/api/v1`, apiKey: ATTHENE_SANDBOX_API_KEY },
       emulator,
       world,
+      guide: attheneGuide(world),
       close: () => emulator.close(),
     };
   },

@@ -15,6 +15,30 @@ export const SANDBOX_USERS: readonly SandboxUser[] = [
 ];
 export const SANDBOX_AGENT = { id: '7a1c0d2e-0000-4000-8000-00000000b001', display_name: 'Sandbox Agent' };
 
+/**
+ * Threads the sandbox starts with, so listing shows something (issue #16). Their participant sets
+ * are ones no quick start uses: creating a thread with one user still opens a new thread.
+ */
+export const SEEDED_THREADS = [
+  {
+    thread_id: '7a1c0d2e-0000-4000-8000-00000000c001',
+    users: [SANDBOX_USERS[0]!, SANDBOX_USERS[2]!],
+    messages: [
+      ['agent', 'Hi Ada and Linus, shall we book the team lunch for Friday?'],
+      [SANDBOX_USERS[0]!, 'Ada here. Friday works for me.'],
+      [SANDBOX_USERS[2]!, 'Linus here. Friday is fine, noon please.'],
+    ],
+  },
+  {
+    thread_id: '7a1c0d2e-0000-4000-8000-00000000c002',
+    users: [SANDBOX_USERS[0]!, SANDBOX_USERS[1]!, SANDBOX_USERS[2]!],
+    messages: [
+      ['agent', 'Welcome to the project thread. I will post the weekly summary here.'],
+      [SANDBOX_USERS[1]!, 'Grace here. Thanks, looking forward to it.'],
+    ],
+  },
+] as const;
+
 export type Mode = 'open' | 'invocation_only';
 
 export interface ThreadEvent {
@@ -57,14 +81,24 @@ export class Ama2World {
   /** End every event stream after this many frames (tests of reconnect and resume); 0 = never. */
   streamFrameLimit = 0;
 
-  constructor(private readonly replyDelayMs: number) {}
+  constructor(private readonly replyDelayMs: number) {
+    for (const seeded of SEEDED_THREADS) {
+      const { thread } = this.createThread(
+        seeded.users.map((u) => u.id),
+        seeded.thread_id,
+      );
+      for (const [from, content] of seeded.messages) {
+        this.commit(thread, from === 'agent' ? `agent:${SANDBOX_AGENT.id}` : `user:${from.id}`, content);
+      }
+    }
+  }
 
   user(id: string): SandboxUser | undefined {
     return SANDBOX_USERS.find((u) => u.id === id);
   }
 
   /** Creates a private thread, or returns the existing one with the same participant set. */
-  createThread(userIds: string[]): { thread: Thread; created: boolean } {
+  createThread(userIds: string[], threadId: string = randomUUID()): { thread: Thread; created: boolean } {
     const senders = [`agent:${SANDBOX_AGENT.id}`, ...userIds.map((id) => `user:${id}`)];
     const fingerprint = createHash('sha256')
       .update([...new Set(senders)].sort().join('|'))
@@ -72,7 +106,7 @@ export class Ama2World {
     const existing = this.#byFingerprint.get(fingerprint);
     if (existing) return { thread: existing, created: false };
     const thread: Thread = {
-      thread_id: randomUUID(),
+      thread_id: threadId,
       fingerprint,
       participants: [
         {
