@@ -110,6 +110,11 @@ export interface PlatformModule<
    * contract tests and the operation catalog read (loaded lazily: not on the start-up path).
    */
   openapi?(): Promise<OpenApiDocument>;
+  /**
+   * The credential each security scheme of its document is (scheme name → credentials key and the
+   * variable that sets it): the catalog authenticates each operation as its `security` says.
+   */
+  readonly securitySchemes?: Readonly<Record<string, { credential: string; env: string }>>;
   /** Credentials that are never contacted: for listing tools offline (docs, bench). */
   readonly offlineCredentials: Creds;
 }

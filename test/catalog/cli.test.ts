@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, callTool as call, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
 
 // The operation catalog on the built CLI (issue #14): the bundle carries the Amigo document and
 // ajv, --read-only hides api_write, --toolsets limits the platforms, and the four tools stay cheap.
@@ -15,20 +15,6 @@ async function start(args: string[]): Promise<CliProcess> {
   await proc.rpc('initialize', INITIALIZE_PARAMS);
   proc.notify('notifications/initialized');
   return proc;
-}
-
-async function call(
-  cli: CliProcess,
-  name: string,
-  args: Json,
-): Promise<{ isError?: boolean; text: string; structured?: Json }> {
-  const answer = (await cli.rpc('tools/call', { name, arguments: args })).result as Json;
-  const content = answer.content as Array<{ text?: string }>;
-  return {
-    isError: answer.isError as boolean | undefined,
-    text: content.map((c) => c.text ?? '').join('\n'),
-    structured: answer.structuredContent as Json,
-  };
 }
 
 async function listed(cli: CliProcess): Promise<Json[]> {

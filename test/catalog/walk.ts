@@ -16,12 +16,10 @@ export async function walkCatalog(
   module: PlatformModule,
   emulator: Emulator,
   credentials: object,
-  knownGaps: ReadonlySet<string>,
 ): Promise<string[]> {
   const catalog = (await catalogOf(module))!;
   const failures: string[] = [];
   for (const [i, op] of catalog.operations.entries()) {
-    if (knownGaps.has(op.id)) continue;
     const described = await conn.call('api_describe_operation', {
       platform: module.name,
       operation_id: op.id,

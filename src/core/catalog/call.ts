@@ -1,6 +1,7 @@
 import { path as encodePath, type QueryValue } from '../http-client.js';
 import { ToolInputError } from '../input-error.js';
 import type { ToolContext } from '../registry.js';
+import { authHeaders } from './auth.js';
 import { operationOf, type Target, targetOf } from './context.js';
 import { describe } from './describe.js';
 import { type CatalogOperation, credentialFor } from './document.js';
@@ -95,6 +96,7 @@ export async function callOperation(
   if (op.streaming) refuseStream(target, op);
   allow(op);
   const credentials = target.client.credentials;
+  const auth = authHeaders(target.module, target.catalog.document, op, credentials);
   const found = await violations(target.catalog, op, credentials, { params: input.params, body: input.body });
   if (found.length > 0) {
     const described = JSON.stringify(describe(target.catalog, op, credentials));
@@ -102,10 +104,12 @@ export async function callOperation(
   }
   if (!target.client.http) throw new Error(`the ${target.module.name} client has no HTTP client`);
   const params = input.params ?? {};
+  const { query, headers } = partsOf(op, params);
   const response = await target.client.http.request({
     method: op.method as 'GET',
     path: urlPath(op, target, params),
-    ...partsOf(op, params),
+    query,
+    headers: { ...headers, ...auth },
     ...bodyOf(op, input.body),
     accept: acceptOf(op),
     signal: ctx.signal,

@@ -34,6 +34,8 @@ export interface CatalogOperation {
   readOnly: boolean;
   /** Answers with an event stream: listed, not called (a curated tool or resource serves it). */
   streaming: boolean;
+  /** The operation's own security requirements (alternatives), when it overrides the document's. */
+  security?: Array<Record<string, string[]>>;
 }
 
 export interface Catalog {
@@ -117,6 +119,7 @@ function operationOf(
     responses,
     readOnly: readsOnly(method, id),
     streaming: isStreaming(responses),
+    ...(Array.isArray(op.security) ? { security: op.security as CatalogOperation['security'] } : {}),
   };
 }
 

@@ -40,6 +40,7 @@ export const amigo = {
       close: () => emulator.close(),
     };
   },
+  securitySchemes: { BearerAuth: { credential: 'apiKey', env: 'AMIGO_API_KEY' } },
   async openapi() {
     // The whole vendored document, minified by scripts/extract-amigo-openapi.mjs; a chunk of its
     // own in the bundle, loaded on the catalog's first use.
