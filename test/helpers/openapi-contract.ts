@@ -75,7 +75,13 @@ function undeclared(doc: OpenApiDocument, raw: Json, value: unknown, at: string)
   const typed = branches.find((b) => resolve<Json>(doc, b).type === 'array');
   if (typed && Array.isArray(value)) return undeclared(doc, typed, value, at);
   // A schema that says anything of other fields is ajv's to check; only the silent default is here.
-  if (schema.additionalProperties !== undefined || Object.keys(properties).length === 0 || value === null || typeof value !== 'object') return [];
+  if (
+    schema.additionalProperties !== undefined ||
+    Object.keys(properties).length === 0 ||
+    value === null ||
+    typeof value !== 'object'
+  )
+    return [];
   return Object.entries(value).flatMap(([key, v]) => {
     const declared = properties[key];
     return declared ? undeclared(doc, declared, v, `${at}.${key}`) : [`${at}.${key}`];
