@@ -115,6 +115,8 @@ export interface PlatformModule<
    * variable that sets it): the catalog authenticates each operation as its `security` says.
    */
   readonly securitySchemes?: Readonly<Record<string, { credential: string; env: string }>>;
+  /** The tool or resource that serves each event-stream operation of its document (by operationId). */
+  readonly streamedBy?: Readonly<Record<string, string>>;
   /** Credentials that are never contacted: for listing tools offline (docs, bench). */
   readonly offlineCredentials: Creds;
 }

@@ -1,7 +1,9 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogOf, indexDocument } from '../../src/core/catalog/document.js';
 import { sample } from '../../src/core/catalog/sample.js';
 import type { OpenApiDocument } from '../../src/core/platform.js';
+import { PLATFORM_MODULES } from '../../src/platforms/index.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { startTestSandbox } from '../helpers/mcp.js';
 
@@ -58,6 +60,38 @@ describe('sample generator', () => {
     for (const minimal of [true, false]) {
       const value = sample(doc, schema, 7, minimal);
       expect(validate(value), `${JSON.stringify(value)} ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+});
+
+describe('what the catalog reads of a document', () => {
+  it('x-read-only makes a POST a read; x-destructive and a destroying verb make a write destructive', () => {
+    const ok = { responses: { '200': { description: 'ok' } } };
+    const doc: OpenApiDocument = {
+      openapi: '3.1.0',
+      info: { title: 't', version: '1' },
+      paths: {
+        '/check': { post: { operationId: 'check_thing', 'x-read-only': true, ...ok } },
+        '/reset': { post: { operationId: 'reset_thing', 'x-destructive': true, ...ok } },
+        '/revoke': { post: { operationId: 'revoke_token', ...ok } },
+        '/make': { post: { operationId: 'make_thing', ...ok } },
+      },
+    };
+    const ops = Object.fromEntries(indexDocument('t', doc).operations.map((o) => [o.id, o]));
+    expect(ops.check_thing).toMatchObject({ readOnly: true, destructive: false });
+    expect(ops.reset_thing).toMatchObject({ readOnly: false, destructive: true });
+    expect(ops.revoke_token).toMatchObject({ destructive: true });
+    expect(ops.make_thing).toMatchObject({ readOnly: false, destructive: false });
+  });
+
+  it("each module's stream handlers and security schemes name its document's streams and schemes", async () => {
+    for (const module of PLATFORM_MODULES) {
+      const catalog = await catalogOf(module);
+      if (!catalog) continue;
+      const streams = catalog.operations.filter((o) => o.streaming).map((o) => o.id);
+      for (const id of Object.keys(module.streamedBy ?? {})) expect(streams).toContain(id);
+      const schemes = Object.keys(catalog.document.components?.securitySchemes ?? {});
+      for (const name of Object.keys(module.securitySchemes ?? {})) expect(schemes).toContain(name);
     }
   });
 });

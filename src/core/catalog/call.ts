@@ -74,8 +74,11 @@ function acceptOf(op: CatalogOperation): string {
 
 function refuseStream(target: Target, op: CatalogOperation): never {
   const resources = target.module.resources.map((r) => r.uriTemplate).join(', ');
+  const handler =
+    target.module.streamedBy?.[op.id] ??
+    `the ${target.module.name}_ tools${resources ? ` or subscribe to a resource (${resources})` : ''}`;
   throw new ToolInputError(
-    `${op.id} answers with an event stream, which a tool call cannot hold open: use the ${target.module.name}_ tools${resources ? ` or subscribe to a resource (${resources})` : ''} instead.`,
+    `${op.id} answers with an event stream, which a tool call cannot hold open: use ${handler} instead.`,
   );
 }
 
