@@ -7,7 +7,7 @@ export default defineTool({
   name: 'api_describe_operation',
   title: 'Describe an API operation',
   description:
-    'Shows what an API operation takes (params and body as JSON Schema), the fields of its answer, and whether it changes data (call with api_write) or not (api_read).',
+    "An API operation's params and body (JSON Schema, with examples), its answer's fields, and which tool calls it (api_read or api_write).",
   platform: 'core',
   available: hasCatalog,
   input: {

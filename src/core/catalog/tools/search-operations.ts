@@ -15,7 +15,7 @@ export default defineTool({
   name: 'api_search_operations',
   title: 'Search API operations',
   description:
-    "Finds a platform's API operations (its OpenAPI document) by words in id, path, summary or tag; no query lists all. Next: api_describe_operation, then api_read or api_write.",
+    "Finds operations of a platform's OpenAPI document by words in id, path, summary or tag (no query: all). Then api_describe_operation.",
   platform: 'core',
   available: hasCatalog,
   input: {

@@ -9,7 +9,7 @@ export default defineTool({
   name: 'api_write',
   title: 'Call an API operation that changes data',
   description:
-    'Calls an operation that creates, updates or deletes (see api_describe_operation) with validated params and body. A destructive one needs confirm_destructive: true.',
+    'Calls an API operation that changes data (see api_describe_operation), input validated first. A destructive one needs confirm_destructive: true.',
   platform: 'core',
   available: hasCatalog,
   input: {
