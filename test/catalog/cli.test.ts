@@ -66,6 +66,13 @@ describe('operation catalog on the built CLI', () => {
       params: { thread_id: '00000000-0000-4000-8000-000000000000' },
     });
     expect(events.text).toContain('use ama2_wait_for_events, or subscribe to ama2://threads/{thread_id}');
+    const described = await call(cli, 'api_describe_operation', {
+      platform: 'ama2',
+      operation_id: 'stream_events',
+    });
+    expect(described.structured?.call_with).toBe(
+      'none (event stream): use ama2_wait_for_events, or subscribe to ama2://threads/{thread_id}',
+    );
   });
 
   it('a destructive write that is not a DELETE needs confirm_destructive too, and describe says so', async () => {

@@ -72,13 +72,18 @@ function acceptOf(op: CatalogOperation): string {
     : (types[0] ?? '*/*');
 }
 
-function refuseStream(target: Target, op: CatalogOperation): never {
+/** What serves an event-stream operation: the module's named tool or resource, else its tools and resources. */
+export function streamHandler(target: Target, op: CatalogOperation): string {
   const resources = target.module.resources.map((r) => r.uriTemplate).join(', ');
-  const handler =
+  return (
     target.module.streamedBy?.[op.id] ??
-    `the ${target.module.name}_ tools${resources ? ` or subscribe to a resource (${resources})` : ''}`;
+    `the ${target.module.name}_ tools${resources ? ` or subscribe to a resource (${resources})` : ''}`
+  );
+}
+
+function refuseStream(target: Target, op: CatalogOperation): never {
   throw new ToolInputError(
-    `${op.id} answers with an event stream, which a tool call cannot hold open: use ${handler} instead.`,
+    `${op.id} answers with an event stream, which a tool call cannot hold open: use ${streamHandler(target, op)} instead.`,
   );
 }
 
