@@ -67,4 +67,15 @@ describe('catalog credentials by operation security (built CLI)', () => {
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ code: 'UNAUTHORIZED' });
   });
+
+  it('the sandbox serves an operation whose security is empty without credentials (the guest token)', async () => {
+    const response = await fetch(`${sandbox.ama2.baseUrl}/public/v1/users/guest-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Visitor' }),
+    });
+    expect(response.status).toBe(200);
+    // An operation that needs a credential still refuses a request without one.
+    expect((await fetch(`${sandbox.ama2.baseUrl}/api/v1/friends`)).status).toBe(401);
+  });
 });

@@ -152,5 +152,13 @@ export async function specResponder(catalog: Catalog, options: ResponderOptions 
     return problems.length > 0 ? invalid(problems) : answer(catalog, found.op, options.seed ?? 1);
   };
   fallback.declared = (method, path) => find(method, path)?.segments;
+  fallback.isPublic = (req) => {
+    const op = find(req.method, req.path)?.op;
+    const declared = op && (op.security ?? (catalog.document.security as CatalogOperation['security']));
+    return (
+      Array.isArray(declared) && (declared.length === 0 || declared.some((r) => Object.keys(r).length === 0))
+    );
+  };
+
   return fallback;
 }

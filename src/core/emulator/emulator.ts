@@ -40,6 +40,8 @@ export interface Fallback {
   (req: EmulatorRequest): EmulatorResponse | undefined;
   /** The path template segments of the document's operation for this request, if it declares one. */
   declared?(method: string, path: string): string[] | undefined;
+  /** Whether the document's operation for this request needs no credentials (`security: []`). */
+  isPublic?(req: EmulatorRequest): boolean;
 }
 
 export interface RecordedRequest {
@@ -322,9 +324,12 @@ export class Emulator {
       signal: controller.signal,
     };
     // The fallback is pure: its answer is computed first and sent only past authentication.
-    const fallback = route ? undefined : (await this.#fallback)?.(request);
-    if (fallback)
-      return this.#answer(res, { method, segments: [], handler: () => fallback, public: false }, request);
+    const responder = route ? undefined : await this.#fallback;
+    const fallback = responder?.(request);
+    if (fallback) {
+      const open = responder?.isPublic?.(request) ?? false;
+      return this.#answer(res, { method, segments: [], handler: () => fallback, public: open }, request);
+    }
     if (!route) {
       if (pathMatched) return this.#error(res, 405, 'method_not_allowed', `Method ${method} not allowed`);
       return this.#error(res, 404, 'not_found', 'Not found');
