@@ -1,5 +1,5 @@
 import { catalogOf } from './core/catalog/document.js';
-import type { Emulator } from './core/emulator/emulator.js';
+import type { Emulator, EmulatorRequest } from './core/emulator/emulator.js';
 import type { FaultOptions } from './core/emulator/faults.js';
 import type { Logger } from './core/log.js';
 import type { PlatformModule, SandboxPart } from './core/platform.js';
@@ -49,6 +49,25 @@ export function sandboxPlatformCredentials(
   ) as PlatformCredentials;
 }
 
+/**
+ * The sandbox secret of each security scheme the module maps, and the emulator's own answer to a
+ * request without credentials (the platform's 401 shape) for a request with the wrong one.
+ */
+function securityOf(module: PlatformModule, part: SandboxPart<{ baseUrl: string }>) {
+  const creds = part.credentials as unknown as Record<string, unknown>;
+  const values = Object.fromEntries(
+    Object.entries(module.securitySchemes ?? {}).flatMap(([scheme, { credential }]) => {
+      const value = creds[credential];
+      return typeof value === 'string' ? [[scheme, value]] : [];
+    }),
+  );
+  const authenticate = part.emulator.options.authenticate;
+  if (Object.keys(values).length === 0 || !authenticate) return undefined;
+  const refuse = (req: EmulatorRequest) =>
+    authenticate({ ...req, headers: {} }) ?? { status: 401, json: { message: 'Unauthorized' } };
+  return { values, refuse };
+}
+
 /** A module with an API document: its emulator answers every operation (curated routes first). */
 async function withCatalog<P extends SandboxPart<{ baseUrl: string }>>(
   module: PlatformModule,
@@ -57,6 +76,7 @@ async function withCatalog<P extends SandboxPart<{ baseUrl: string }>>(
 ): Promise<P> {
   if (!module.openapi) return part;
   const invalid = part.emulator.options.invalidRequest;
+  const security = securityOf(module, part);
   // Attached while it loads (the document, ajv): start-up does not wait for it; the first request
   // no curated route answers does (a failure to load is answered there as a sandbox error).
   const loading = (async () => {
@@ -67,6 +87,7 @@ async function withCatalog<P extends SandboxPart<{ baseUrl: string }>>(
       prefix: new URL(part.credentials.baseUrl).pathname,
       ...(options.faults?.seed === undefined ? {} : { seed: options.faults.seed }),
       ...(invalid ? { invalid } : {}),
+      ...(security ? { security } : {}),
     });
   })();
   loading.catch(() => {});

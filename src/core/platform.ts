@@ -128,6 +128,13 @@ export interface PlatformModule<
    * contract tests and the operation catalog read (loaded lazily: not on the start-up path).
    */
   openapi?(): Promise<OpenApiDocument>;
+  /**
+   * The credential each security scheme of its document is (scheme name → credentials key and the
+   * variable that sets it): the catalog authenticates each operation as its `security` says.
+   */
+  readonly securitySchemes?: Readonly<Record<string, { credential: string; env: string }>>;
+  /** The tool or resource that serves each event-stream operation of its document (by operationId). */
+  readonly streamedBy?: Readonly<Record<string, string>>;
   /** Credentials that are never contacted: for listing tools offline (docs, bench). */
   readonly offlineCredentials: Creds;
 }

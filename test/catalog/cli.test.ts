@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, callTool as call, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
 
 // The operation catalog on the built CLI (issue #14): the bundle carries the Amigo document and
 // ajv, --read-only hides api_write, --toolsets limits the platforms, and the four tools stay cheap.
@@ -15,20 +15,6 @@ async function start(args: string[]): Promise<CliProcess> {
   await proc.rpc('initialize', INITIALIZE_PARAMS);
   proc.notify('notifications/initialized');
   return proc;
-}
-
-async function call(
-  cli: CliProcess,
-  name: string,
-  args: Json,
-): Promise<{ isError?: boolean; text: string; structured?: Json }> {
-  const answer = (await cli.rpc('tools/call', { name, arguments: args })).result as Json;
-  const content = answer.content as Array<{ text?: string }>;
-  return {
-    isError: answer.isError as boolean | undefined,
-    text: content.map((c) => c.text ?? '').join('\n'),
-    structured: answer.structuredContent as Json,
-  };
 }
 
 async function listed(cli: CliProcess): Promise<Json[]> {
@@ -72,6 +58,51 @@ describe('operation catalog on the built CLI', () => {
     const stream = await call(cli, 'api_read', { platform: 'amigo', operation_id: 'get-event-stream' });
     expect(stream.isError).toBe(true);
     expect(stream.text).toContain('answers with an event stream');
+    expect(stream.text).toContain('use amigo_get_workspace_overview');
+    // Each stream is answered with the tool or resource that serves it.
+    const events = await call(cli, 'api_read', {
+      platform: 'ama2',
+      operation_id: 'stream_events',
+      params: { thread_id: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect(events.text).toContain('use ama2_wait_for_events, or subscribe to ama2://threads/{thread_id}');
+    const described = await call(cli, 'api_describe_operation', {
+      platform: 'ama2',
+      operation_id: 'stream_events',
+    });
+    expect(described.structured?.call_with).toBe(
+      'none (event stream): use ama2_wait_for_events, or subscribe to ama2://threads/{thread_id}',
+    );
+  });
+
+  it('a destructive write that is not a DELETE needs confirm_destructive too, and describe says so', async () => {
+    const cli = await start([]);
+    const described = await call(cli, 'api_describe_operation', {
+      platform: 'amigo',
+      operation_id: 'archive-workspace',
+    });
+    expect(described.structured?.call_with).toBe('api_write with confirm_destructive: true');
+    const archive = await call(cli, 'api_write', { platform: 'amigo', operation_id: 'archive-workspace' });
+    expect(archive.isError).toBe(true);
+    expect(archive.text).toContain(
+      'archive-workspace cannot be undone: call again with confirm_destructive: true',
+    );
+  });
+
+  it("describe keeps the document's examples of parameters and bodies", async () => {
+    const cli = await start([]);
+    const kb = await call(cli, 'api_describe_operation', {
+      platform: 'atthene',
+      operation_id: 'create_knowledge_base',
+    });
+    expect(kb.structured?.body).toMatchObject({
+      example: { name: 'Product docs', processing_engine: 'milvus' },
+    });
+    const del = await call(cli, 'api_describe_operation', {
+      platform: 'atthene',
+      operation_id: 'delete_sessions_from_agent',
+    });
+    expect(del.structured?.params).toMatchObject({ properties: { agent_key: { example: 'support_agent' } } });
   });
 
   it('--read-only hides api_write; --toolsets leaves out the platforms it does not name', async () => {

@@ -6,15 +6,8 @@ import { connectTestClient, sandboxCredentials, startTestSandbox } from '../help
 import { walkCatalog } from './walk.js';
 
 // Issue #14: the AMA2 and Atthene documents are reachable through the catalog tools too, and the
-// sandbox answers each operation. Known gaps, left for the next step of #14:
-const KNOWN_GAPS = new Set([
-  // The catalog sends the agent token; the document's security says this one takes the user JWT.
-  'list_threads',
-  // The document has agent_key in the query; the curated emulator refuses it there.
-  'delete_sessions_from_agent',
-  // The sample generator does not satisfy this body's anyOf of required fields.
-  'create_knowledge_base',
-]);
+// sandbox answers each operation, each authenticated as its document's `security` says (the
+// sandbox refuses the wrong credential), with no known gaps.
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -29,7 +22,7 @@ describe.each([ama2, atthene])('operation catalog ($name)', (module) => {
       toolsets: [module.name],
     });
     const emulator = sandbox.emulators[module.name];
-    const failures = await walkCatalog(conn, module, emulator, sandbox[module.name], KNOWN_GAPS);
+    const failures = await walkCatalog(conn, module, emulator, sandbox[module.name]);
     await conn.close();
     expect(failures).toEqual([]);
   }, 120_000);

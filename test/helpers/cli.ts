@@ -116,3 +116,18 @@ export const INITIALIZE_PARAMS = {
   capabilities: {},
   clientInfo: { name: 'e2e-test', version: '1.0.0' },
 };
+
+/** A tools/call over the CLI's stdio: its error flag, its text and its structured content. */
+export async function callTool(
+  cli: CliProcess,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ isError?: boolean; text: string; structured?: Record<string, unknown> }> {
+  const answer = (await cli.rpc('tools/call', { name, arguments: args })).result as Record<string, unknown>;
+  const content = answer.content as Array<{ text?: string }>;
+  return {
+    isError: answer.isError as boolean | undefined,
+    text: content.map((c) => c.text ?? '').join('\n'),
+    structured: answer.structuredContent as Record<string, unknown>,
+  };
+}

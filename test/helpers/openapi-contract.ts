@@ -55,7 +55,40 @@ export function operationKeys(doc: OpenApiDocument): string[] {
   );
 }
 
-export function createContract(doc: OpenApiDocument) {
+export interface ContractOptions {
+  /** Bodies every answer with this status must validate against, documented for the operation or not. */
+  errorBodies?: Record<string, Json>;
+}
+
+/** Body fields the schema does not declare (a platform that ignores them hides a client bug). */
+function undeclared(doc: OpenApiDocument, raw: Json, value: unknown, at: string): string[] {
+  const schema = resolve<Json>(doc, raw);
+  const branches = [...((schema.anyOf ?? schema.oneOf ?? []) as Json[]), ...((schema.allOf ?? []) as Json[])];
+  const own = (schema.properties ?? {}) as Record<string, Json>;
+  const properties = Object.assign(
+    {},
+    own,
+    ...branches.map((b) => (resolve<Json>(doc, b).properties ?? {}) as Record<string, Json>),
+  ) as Record<string, Json>;
+  if (schema.type === 'array' && Array.isArray(value))
+    return value.flatMap((item, i) => undeclared(doc, (schema.items ?? {}) as Json, item, `${at}.${i}`));
+  const typed = branches.find((b) => resolve<Json>(doc, b).type === 'array');
+  if (typed && Array.isArray(value)) return undeclared(doc, typed, value, at);
+  // A schema that says anything of other fields is ajv's to check; only the silent default is here.
+  if (
+    schema.additionalProperties !== undefined ||
+    Object.keys(properties).length === 0 ||
+    value === null ||
+    typeof value !== 'object'
+  )
+    return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const declared = properties[key];
+    return declared ? undeclared(doc, declared, v, `${at}.${key}`) : [`${at}.${key}`];
+  });
+}
+
+export function createContract(doc: OpenApiDocument, options: ContractOptions = {}) {
   const servers = (doc.servers as { url: string }[] | undefined) ?? [];
   const basePath = new URL(servers[0]?.url ?? 'http://x').pathname.replace(/\/$/, '');
   const make = (coerceTypes: boolean | 'array') => {
@@ -143,12 +176,23 @@ export function createContract(doc: OpenApiDocument) {
     if (!media) return [`${key}: request Content-Type ${type || '(none)'} is not documented`];
     if (type !== 'application/json' || !media.schema) return [];
     const validate = compile(`${key} body`, media.schema);
-    return validate(record.json) ? [] : [`${key}: request body: ${ajv.errorsText(validate.errors)}`];
+    const extra = undeclared(doc, media.schema, record.json, 'body').map(
+      (field) => `${key}: ${field} is not in the operation's body schema`,
+    );
+    return validate(record.json)
+      ? extra
+      : [`${key}: request body: ${ajv.errorsText(validate.errors)}`, ...extra];
   }
 
   function responseProblems({ key, op }: Found, record: RecordedRequest): string[] {
     const status = record.response?.status;
     if (status === undefined) return [];
+    const errorBody = options.errorBodies?.[String(status)];
+    if (errorBody) {
+      const validate = compile(`error ${status}`, errorBody);
+      if (!validate(record.response?.json))
+        return [`${key}: ${status} body: ${ajv.errorsText(validate.errors)}`];
+    }
     const documented = op.responses[String(status)];
     if (!documented) return status < 300 ? [`${key}: status ${status} is not documented`] : [];
     const response = resolve<Response>(doc, documented);

@@ -1,6 +1,7 @@
 import { path as encodePath, type QueryValue } from '../http-client.js';
 import { ToolInputError } from '../input-error.js';
 import type { ToolContext } from '../registry.js';
+import { authHeaders } from './auth.js';
 import { operationOf, type Target, targetOf } from './context.js';
 import { describe } from './describe.js';
 import { type CatalogOperation, credentialFor } from './document.js';
@@ -71,10 +72,18 @@ function acceptOf(op: CatalogOperation): string {
     : (types[0] ?? '*/*');
 }
 
-function refuseStream(target: Target, op: CatalogOperation): never {
+/** What serves an event-stream operation: the module's named tool or resource, else its tools and resources. */
+export function streamHandler(target: Target, op: CatalogOperation): string {
   const resources = target.module.resources.map((r) => r.uriTemplate).join(', ');
+  return (
+    target.module.streamedBy?.[op.id] ??
+    `the ${target.module.name}_ tools${resources ? ` or subscribe to a resource (${resources})` : ''}`
+  );
+}
+
+function refuseStream(target: Target, op: CatalogOperation): never {
   throw new ToolInputError(
-    `${op.id} answers with an event stream, which a tool call cannot hold open: use the ${target.module.name}_ tools${resources ? ` or subscribe to a resource (${resources})` : ''} instead.`,
+    `${op.id} answers with an event stream, which a tool call cannot hold open: use ${streamHandler(target, op)} instead.`,
   );
 }
 
@@ -95,6 +104,7 @@ export async function callOperation(
   if (op.streaming) refuseStream(target, op);
   allow(op);
   const credentials = target.client.credentials;
+  const auth = authHeaders(target.module, target.catalog.document, op, credentials);
   const found = await violations(target.catalog, op, credentials, { params: input.params, body: input.body });
   if (found.length > 0) {
     const described = JSON.stringify(describe(target.catalog, op, credentials));
@@ -102,10 +112,12 @@ export async function callOperation(
   }
   if (!target.client.http) throw new Error(`the ${target.module.name} client has no HTTP client`);
   const params = input.params ?? {};
+  const { query, headers } = partsOf(op, params);
   const response = await target.client.http.request({
     method: op.method as 'GET',
     path: urlPath(op, target, params),
-    ...partsOf(op, params),
+    query,
+    headers: { ...headers, ...auth },
     ...bodyOf(op, input.body),
     accept: acceptOf(op),
     signal: ctx.signal,

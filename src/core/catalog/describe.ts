@@ -48,7 +48,13 @@ function shaped(catalog: Catalog, op: CatalogOperation, credentials: object, dep
     ...(op.description && op.description !== op.summary
       ? { description: op.description.slice(0, 1500) }
       : {}),
-    call_with: op.streaming ? 'none (event stream)' : op.readOnly ? 'api_read' : 'api_write',
+    call_with: op.streaming
+      ? 'none (event stream)'
+      : op.readOnly
+        ? 'api_read'
+        : op.destructive
+          ? 'api_write with confirm_destructive: true'
+          : 'api_write',
     changes_data: !op.readOnly,
     ...(Object.keys(params.properties as object).length > 0 ? { params } : {}),
     ...(op.body
@@ -57,6 +63,7 @@ function shaped(catalog: Catalog, op: CatalogOperation, credentials: object, dep
             content_type: op.body.contentType,
             required: op.body.required,
             schema: compact(doc, op.body.schema, depth),
+            ...(op.body.example === undefined ? {} : { example: op.body.example }),
           },
         }
       : {}),

@@ -12,6 +12,7 @@ export interface Parameter {
   required?: boolean;
   description?: string;
   schema?: Schema;
+  example?: unknown;
 }
 
 export interface MediaType {
@@ -28,12 +29,16 @@ export interface CatalogOperation {
   description?: string;
   tags: string[];
   parameters: Parameter[];
-  body?: { required: boolean; contentType: string; schema: Schema };
+  body?: { required: boolean; contentType: string; schema: Schema; example?: unknown };
   responses: Record<string, { description?: string; content?: Record<string, MediaType> }>;
-  /** Changes nothing: GET/HEAD, or a POST whose operationId says it reads (search, query, …). */
+  /** Changes nothing: GET/HEAD, a POST marked `x-read-only`, or one whose operationId says it reads (search, query, …). */
   readOnly: boolean;
+  /** Deletes or cannot be undone: DELETE, `x-destructive`, or an operationId that says so (archive, revoke, …). */
+  destructive: boolean;
   /** Answers with an event stream: listed, not called (a curated tool or resource serves it). */
   streaming: boolean;
+  /** The operation's own security requirements (alternatives), when it overrides the document's. */
+  security?: Array<Record<string, string[]>>;
 }
 
 export interface Catalog {
@@ -48,11 +53,22 @@ const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'];
 // search-*, query-functions, resolve-entity, gap-scanner-preview), as the API's own naming tells.
 const READ_WORDS = new Set(['search', 'query', 'lookup', 'list', 'resolve', 'preview', 'validate']);
 
-function readsOnly(method: string, id: string): boolean {
-  if (method === 'get' || method === 'head') return true;
-  if (method !== 'post') return false;
-  const words = id.toLowerCase().split(/[^a-z0-9]+/);
-  return READ_WORDS.has(words[0] ?? '') || READ_WORDS.has(words.at(-1) ?? '');
+// A write is destructive when its operationId starts or ends with one of these (Amigo's
+// archive-workspace), besides every DELETE.
+const DESTROY_WORDS = new Set(['delete', 'remove', 'revoke', 'purge', 'destroy', 'archive', 'wipe']);
+
+const edgeWords = (id: string, words: Set<string>) => {
+  const parts = id.toLowerCase().split(/[^a-z0-9]+/);
+  return words.has(parts[0] ?? '') || words.has(parts.at(-1) ?? '');
+};
+
+function readsOnly(method: string, id: string, op: Record<string, unknown>): boolean {
+  if (method === 'get' || method === 'head' || op['x-read-only'] === true) return true;
+  return method === 'post' && edgeWords(id, READ_WORDS);
+}
+
+function destroys(method: string, id: string, op: Record<string, unknown>): boolean {
+  return method === 'delete' || op['x-destructive'] === true || edgeWords(id, DESTROY_WORDS);
 }
 
 function isStreaming(responses: CatalogOperation['responses']): boolean {
@@ -111,12 +127,15 @@ function operationOf(
             required: requestBody.required === true,
             contentType,
             schema: media.schema ?? {},
+            ...(media.example === undefined ? {} : { example: media.example }),
           },
         }
       : {}),
     responses,
-    readOnly: readsOnly(method, id),
+    readOnly: readsOnly(method, id, op),
+    destructive: destroys(method, id, op),
     streaming: isStreaming(responses),
+    ...(Array.isArray(op.security) ? { security: op.security as CatalogOperation['security'] } : {}),
   };
 }
 

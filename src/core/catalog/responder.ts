@@ -1,4 +1,5 @@
 import type { EmulatorRequest, EmulatorResponse, Fallback } from '../emulator/emulator.js';
+import { requirementsOf, schemeHeader } from './auth.js';
 import type { Catalog, CatalogOperation, Parameter, Schema } from './document.js';
 import { deref } from './document.js';
 import { sample, seedOf } from './sample.js';
@@ -14,6 +15,30 @@ export interface ResponderOptions {
   seed?: number;
   /** The platform's answer to an invalid request (default 400 with the violations). */
   invalid?: (violations: Violation[]) => EmulatorResponse;
+  /** The sandbox's secret of each security scheme, and the platform's answer to a wrong one. */
+  security?: { values: Record<string, string>; refuse: (req: EmulatorRequest) => EmulatorResponse };
+}
+
+/**
+ * Whether the request carries a credential the operation's `security` accepts; requirements naming
+ * a scheme the sandbox has no secret for are not checked (the emulator's own authentication holds).
+ */
+function authorized(
+  catalog: Catalog,
+  op: CatalogOperation,
+  req: EmulatorRequest,
+  values: Record<string, string>,
+) {
+  const requirements = requirementsOf(catalog.document, op);
+  const known = requirements.filter((r) => Object.keys(r).every((s) => values[s] !== undefined));
+  if (known.length === 0 || requirements.some((r) => Object.keys(r).length === 0)) return true;
+  return known.some((r) =>
+    Object.keys(r).every((scheme) =>
+      Object.entries(schemeHeader(catalog.document, scheme, values[scheme] ?? '')).every(
+        ([name, value]) => req.headers[name] === value,
+      ),
+    ),
+  );
 }
 
 interface Matcher {
@@ -42,7 +67,7 @@ function match(matchers: Matcher[], method: string, path: string) {
       params[part.slice(1, -1)] = value;
       return value !== '';
     });
-    if (ok) return { op: m.op, params };
+    if (ok) return { op: m.op, params, segments: m.segments };
   }
   return undefined;
 }
@@ -112,13 +137,28 @@ export async function specResponder(catalog: Catalog, options: ResponderOptions 
       status: 400,
       json: { detail: found.map((v) => `${v.loc.join('.')}: ${v.msg}`) },
     }));
-  return (req) => {
-    const path = prefix && req.path.startsWith(prefix) ? req.path.slice(prefix.length) : req.path;
-    const found = match(matchers, req.method, path) ?? match(matchers, req.method, req.path);
+  const find = (method: string, full: string) => {
+    const path = prefix && full.startsWith(prefix) ? full.slice(prefix.length) : full;
+    return match(matchers, method, path) ?? match(matchers, method, full);
+  };
+  const fallback: Fallback = (req) => {
+    const found = find(req.method, req.path);
     if (!found) return undefined;
     const { op } = found;
+    const security = options.security;
+    if (security && !authorized(catalog, op, req, security.values)) return security.refuse(req);
     const checked = op.body?.contentType.includes('json') ? op : { ...op, body: undefined };
     const problems = check(checked, {}, inputOf(catalog, op, req, found.params));
     return problems.length > 0 ? invalid(problems) : answer(catalog, found.op, options.seed ?? 1);
   };
+  fallback.declared = (method, path) => find(method, path)?.segments;
+  fallback.isPublic = (req) => {
+    const op = find(req.method, req.path)?.op;
+    const declared = op && (op.security ?? (catalog.document.security as CatalogOperation['security']));
+    return (
+      Array.isArray(declared) && (declared.length === 0 || declared.some((r) => Object.keys(r).length === 0))
+    );
+  };
+
+  return fallback;
 }

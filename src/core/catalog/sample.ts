@@ -124,19 +124,63 @@ function typeOf(schema: Schema): string | undefined {
   return undefined;
 }
 
+const names = (s: Schema, key: string) => (Array.isArray(s[key]) ? (s[key] as string[]) : []);
+
+/**
+ * `base` with `parts` added (allOf, or a union's chosen branch): their properties and required
+ * lists joined, so `{required: [name], anyOf: [{required: [a]}, …]}` gives name and a. A part
+ * already being expanded (a cycle) is left out; the names of the others join the walk's.
+ */
+function merged(base: Schema, parts: Schema[], walk: Walk): { schema: Schema; walk: Walk } {
+  let schema = base;
+  const seen = [...walk.seen];
+  for (const raw of parts) {
+    const { name, schema: part } = deref(walk.doc, raw);
+    if (name && seen.includes(name)) continue;
+    if (name) seen.push(name);
+    const properties =
+      schema.properties || part.properties
+        ? { ...(schema.properties as object), ...(part.properties as object) }
+        : undefined;
+    const required = [...new Set([...names(schema, 'required'), ...names(part, 'required')])];
+    schema = { ...schema, ...part, ...(properties ? { properties } : {}), required };
+  }
+  return { schema, walk: { ...walk, seen } };
+}
+
+/** A union's value: its branch alone, or the branch added to the schema around the union. */
+function unionOf(schema: Schema, walk: Walk): unknown {
+  const branches = (schema.anyOf ?? schema.oneOf) as Schema[];
+  const branch = branches.find((b) => deref(walk.doc, b).schema.type !== 'null') ?? branches[0] ?? {};
+  const { anyOf: _any, oneOf: _one, discriminator: _by, ...base } = schema;
+  if (typeOf(base) === undefined) return discriminated(schema, branch, sampleOf(branch, walk));
+  const joined = merged(base, [branch], walk);
+  // Exactly one branch of a oneOf may match: leave out what only the other branches require.
+  const theirs = branches
+    .filter((b) => b !== branch)
+    .flatMap((b) => names(deref(walk.doc, b).schema, 'required'));
+  const keep = new Set(names(joined.schema, 'required'));
+  const properties = Object.fromEntries(
+    Object.entries((joined.schema.properties ?? {}) as Record<string, Schema>).filter(
+      ([key]) => !schema.oneOf || keep.has(key) || !theirs.includes(key),
+    ),
+  );
+  const value = sampleOf({ ...joined.schema, properties }, joined.walk);
+  return discriminated(schema, branch, value);
+}
+
 function sampleOf(raw: Schema, parent: Walk): unknown {
   const { name, schema } = deref(parent.doc, raw);
   if (name && parent.seen.includes(name)) return null;
   const walk = { ...parent, depth: parent.depth + 1, seen: name ? [...parent.seen, name] : parent.seen };
   const example = exampleOf(schema);
   if (example) return example.value;
-  const branches = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
-  if (branches) {
-    const branch = branches.find((b) => deref(walk.doc, b).schema.type !== 'null') ?? branches[0] ?? {};
-    return discriminated(schema, branch, sampleOf(branch, walk));
+  if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) return unionOf(schema, walk);
+  if (Array.isArray(schema.allOf)) {
+    const { allOf, ...base } = schema;
+    const joined = merged(base, allOf as Schema[], walk);
+    return sampleOf(joined.schema, joined.walk);
   }
-  if (Array.isArray(schema.allOf))
-    return Object.assign({}, ...schema.allOf.map((s) => sampleOf(s as Schema, walk) as object));
   switch (typeOf(schema)) {
     case 'object':
       return objectFor(schema, walk);

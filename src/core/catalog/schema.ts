@@ -68,7 +68,11 @@ export function paramsSchema(op: CatalogOperation, credentials: object, map = (s
     properties: Object.fromEntries(
       params.map((p) => [
         p.name,
-        map({ ...(p.schema ?? {}), ...(p.description ? { description: p.description } : {}) }),
+        map({
+          ...(p.schema ?? {}),
+          ...(p.description ? { description: p.description } : {}),
+          ...(p.example === undefined ? {} : { example: p.example }),
+        }),
       ]),
     ),
     ...(required.length > 0 ? { required } : {}),

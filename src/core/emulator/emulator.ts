@@ -36,7 +36,13 @@ export interface StreamingResponse {
 export type EmulatorResponse = JsonResponse | StreamingResponse;
 export type Handler = (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;
 /** Answers what no route matches (the spec-driven responder), or undefined for the usual 404/405. */
-export type Fallback = (req: EmulatorRequest) => EmulatorResponse | undefined;
+export interface Fallback {
+  (req: EmulatorRequest): EmulatorResponse | undefined;
+  /** The path template segments of the document's operation for this request, if it declares one. */
+  declared?(method: string, path: string): string[] | undefined;
+  /** Whether the document's operation for this request needs no credentials (`security: []`). */
+  isPublic?(req: EmulatorRequest): boolean;
+}
 
 export interface RecordedRequest {
   method: string;
@@ -86,6 +92,9 @@ interface Route {
 function splitPath(path: string): string[] {
   return path.split('/').slice(1);
 }
+
+/** How many segments of a pattern are literal (neither `:name` nor `{name}`). */
+const literals = (segments: string[]) => segments.filter((s) => !/^[:{]/.test(s)).length;
 
 /** The newest requests kept for wire assertions; older ones drop off so a long run stays bounded. */
 export const MAX_RECORDED_REQUESTS = 1000;
@@ -171,6 +180,7 @@ export class Emulator {
   ): { route?: Route; params: Record<string, string>; pathMatched: boolean } {
     const segments = splitPath(rawPath);
     let pathMatched = false;
+    let best: { route: Route; params: Record<string, string> } | undefined;
     for (const route of this.#routes) {
       if (route.segments.length !== segments.length) continue;
       const params: Record<string, string> = {};
@@ -189,9 +199,24 @@ export class Emulator {
       });
       if (!ok) continue;
       pathMatched = true;
-      if (route.method === method) return { route, params, pathMatched };
+      // A literal segment beats a parameter (`/sessions/from-agent/` before `/sessions/:id/`).
+      if (route.method === method && (!best || literals(route.segments) > literals(best.route.segments)))
+        best = { route, params };
     }
-    return { params: {}, pathMatched };
+    return best ? { ...best, pathMatched } : { params: {}, pathMatched };
+  }
+
+  /**
+   * Whether the document declares a more literal operation than the curated route that matched
+   * (`/world/entities/duplicates` is not `/world/entities/:entity_id`): then the fallback answers.
+   */
+  async #declaredWins(route: Route, method: string, path: string): Promise<boolean> {
+    if (!this.#fallback || !route.segments.some((s) => s.startsWith(':'))) return false;
+    const fallback = await Promise.resolve(this.#fallback).catch(() => undefined);
+    const declared = fallback?.declared?.(method, path);
+    if (!declared) return false;
+    const tail = route.segments.slice(-declared.length);
+    return literals(declared) > literals(tail);
   }
 
   #error(
@@ -269,7 +294,12 @@ export class Emulator {
       // Close afterwards: the unread rest of the body must not be parsed as a next request.
       return this.#error(res, 413, 'too_large', 'Request body too large', { connection: 'close' });
     }
-    const { route, params, pathMatched } = this.#match(method, rawPath);
+    const matched = this.#match(method, rawPath);
+    const { params, pathMatched } = matched;
+    const route =
+      matched.route && !(await this.#declaredWins(matched.route, method, safeDecode(rawPath)))
+        ? matched.route
+        : undefined;
     if (await this.#injectFault(req, res, rawPath)) return;
     if (!route && !pathMatched && this.options.redirectToSlash && !rawPath.endsWith('/')) {
       if (this.#match(method, `${rawPath}/`).pathMatched) {
@@ -294,9 +324,12 @@ export class Emulator {
       signal: controller.signal,
     };
     // The fallback is pure: its answer is computed first and sent only past authentication.
-    const fallback = route ? undefined : (await this.#fallback)?.(request);
-    if (fallback)
-      return this.#answer(res, { method, segments: [], handler: () => fallback, public: false }, request);
+    const responder = route ? undefined : await this.#fallback;
+    const fallback = responder?.(request);
+    if (fallback) {
+      const open = responder?.isPublic?.(request) ?? false;
+      return this.#answer(res, { method, segments: [], handler: () => fallback, public: open }, request);
+    }
     if (!route) {
       if (pathMatched) return this.#error(res, 405, 'method_not_allowed', `Method ${method} not allowed`);
       return this.#error(res, 404, 'not_found', 'Not found');

@@ -56,5 +56,11 @@ export const ama2 = {
   },
   openapi: async () =>
     (await import('./openapi.json', { with: { type: 'json' } })).default as OpenApiDocument,
+  // apis/ama2.md §1: agent routes take the external-agent token, user and owner routes the user JWT.
+  securitySchemes: {
+    agentToken: { credential: 'token', env: 'AMA2_TOKEN' },
+    userJwt: { credential: 'userToken', env: 'AMA2_USER_TOKEN' },
+  },
+  streamedBy: { stream_events: 'ama2_wait_for_events, or subscribe to ama2://threads/{thread_id}' },
   offlineCredentials: { baseUrl: 'http://127.0.0.1:9', token: 'ama_eat_offline0000', userToken: 'a.b.c' },
 } satisfies PlatformModule<Ama2Client, Ama2Credentials>;

@@ -42,6 +42,15 @@ export const amigo = {
       close: () => emulator.close(),
     };
   },
+  securitySchemes: { BearerAuth: { credential: 'apiKey', env: 'AMIGO_API_KEY' } },
+  // FastAPI lists both turn routes as event streams; the workspace stream has no tool that holds it.
+  streamedBy: {
+    create_turn_v1__workspace_id__conversations__conversation_id__turns_post: 'amigo_send_message',
+    create_turn_stream_v1__workspace_id__conversations__conversation_id__turns_stream_post:
+      'amigo_send_message',
+    'get-event-stream':
+      'amigo_get_workspace_overview for a snapshot, or subscribe to amigo://conversations/{conversation_id} for one conversation',
+  },
   async openapi() {
     // The whole vendored document, minified by scripts/extract-amigo-openapi.mjs; a chunk of its
     // own in the bundle, loaded on the catalog's first use.

@@ -51,6 +51,8 @@ export const atthene = {
       close: () => emulator.close(),
     };
   },
+  // apis/atthene.md §1: the x-api-key header; the delete-by-agent example's Bearer is unverified.
+  securitySchemes: { apiKey: { credential: 'apiKey', env: 'ATTHENE_API_KEY' } },
   openapi: async () =>
     (await import('./openapi.json', { with: { type: 'json' } })).default as OpenApiDocument,
   offlineCredentials: { baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: 'offline-key' },

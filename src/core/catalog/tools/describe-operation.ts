@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../registry.js';
+import { streamHandler } from '../call.js';
 import { hasCatalog, operationOf, targetOf } from '../context.js';
 import { describe } from '../describe.js';
 
@@ -7,7 +8,7 @@ export default defineTool({
   name: 'api_describe_operation',
   title: 'Describe an API operation',
   description:
-    "Shows an operation's params and body (JSON Schema), its answer's fields, and whether it changes data (api_write) or not (api_read).",
+    "An operation's params and body (JSON Schema, with examples), its answer's fields, and which tool calls it (api_read or api_write).",
   platform: 'core',
   available: hasCatalog,
   input: {
@@ -29,6 +30,10 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(input, ctx) {
     const target = await targetOf(ctx, input.platform);
-    return describe(target.catalog, operationOf(target, input.operation_id), target.client.credentials);
+    const op = operationOf(target, input.operation_id);
+    const described = describe(target.catalog, op, target.client.credentials);
+    return op.streaming
+      ? { ...described, call_with: `none (event stream): use ${streamHandler(target, op)}` }
+      : described;
   },
 });

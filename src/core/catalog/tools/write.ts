@@ -9,12 +9,12 @@ export default defineTool({
   name: 'api_write',
   title: 'Call an API operation that changes data',
   description:
-    'Calls an operation that creates, updates or deletes, after validating params and body. A DELETE needs confirm_destructive.',
+    'Calls an operation that changes data, input validated first; a destructive one needs confirm_destructive.',
   platform: 'core',
   available: hasCatalog,
   input: {
     ...callInput,
-    confirm_destructive: z.boolean().optional().describe('Must be true for a DELETE.'),
+    confirm_destructive: z.boolean().optional().describe('True for a destructive call.'),
   },
   output: callOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -22,8 +22,10 @@ export default defineTool({
   async run(input, ctx) {
     const { confirm_destructive: confirmed, ...call } = input;
     return callOperation(call, ctx, false, (op) => {
-      if (op.method === 'DELETE' && confirmed !== true)
-        throw new ToolInputError(`${op.id} deletes data: call again with confirm_destructive: true.`);
+      if (op.destructive && confirmed !== true)
+        throw new ToolInputError(
+          `${op.id} ${op.method === 'DELETE' ? 'deletes data' : 'cannot be undone'}: call again with confirm_destructive: true.`,
+        );
     });
   },
 });
