@@ -2,8 +2,9 @@
 // than resolving hundreds (bench/RESULTS.md, cold start). tsc still emits every module under dist/
 // for the bench, the docs generator and the tests; this overwrites dist/cli.js with the bundle and
 // writes its chunks flat beside it (dist/bundle-*.js), so `../package.json` resolves as before.
-// Every dependency is inside the bundle, so the published package has none (issue #16): `npm
-// prepare` runs this alone (no tsc needed) before `npm pack`/`publish` and after `npm ci`.
+// Every dependency is inside the bundle, so the published package has none (issue #16). `prepack`
+// runs this alone (no tsc needed) before `npm pack` and `npm publish`; not `prepare`, which npm 11
+// reports to everyone who installs the package as an install script awaiting approval.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 

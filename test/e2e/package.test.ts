@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv } from '../helpers/cli.js';
 import { driveOverStdio } from '../helpers/package.js';
 
-// The package as users get it (issue #16): a fresh clone packs it (`prepare` bundles the CLI), the
+// The package as users get it (issue #16): a fresh clone packs it (`prepack` bundles the CLI), the
 // tarball installs into an empty directory with no registry (every dependency is in the bundle),
 // and it launches by its bin, by `node .../dist/cli.js`, through npx as mcp.json.example writes
 // it, and from `npm install -g <clone>`. Nothing here needs the network: npm runs --offline.
@@ -30,14 +30,20 @@ let tarball: string;
 let files: string[];
 let packedSize: number;
 
-const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', [...args, '--offline', '--no-audit', '--no-fund'], {
+let installWarnings: string;
+
+/** Runs npm offline; its warnings go to `warnings` when given. */
+function npm(args: string[], cwd: string, warnings?: (text: string) => void): string {
+  const result = spawnSync('npm', [...args, '--offline', '--no-audit', '--no-fund'], {
     cwd,
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
     timeout: NPM_MS,
-    env: { ...process.env, npm_config_loglevel: 'error', npm_config_update_notifier: 'false' },
+    env: { ...process.env, npm_config_loglevel: 'warn', npm_config_update_notifier: 'false' },
   });
+  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed: ${result.error ?? result.stderr}`);
+  warnings?.(result.stderr);
+  return result.stdout;
+}
 
 /** A fresh clone of the working tree: its tracked and new files, no dist/, our node_modules. */
 function freshClone(into: string): void {
@@ -88,7 +94,9 @@ beforeAll(() => {
   packedSize = info!.size;
   mkdirSync(app);
   npm(['init', '-y'], app);
-  npm(['install', '--omit=dev', tarball], app);
+  npm(['install', '--omit=dev', tarball], app, (text) => {
+    installWarnings = text;
+  });
   npm(['install', '-g', '--prefix', globalPrefix, clone], work);
 }, 150_000);
 afterAll(() => {
@@ -112,6 +120,8 @@ describe('the published package', () => {
     expect(packages.map((p) => p.slice(app.length + 1))).toEqual(['node_modules/agent-platforms-mcp']);
     expect(packages.length).toBeLessThanOrEqual(3);
     expect(bytes).toBeLessThan(5 * 1024 * 1024);
+    // No lifecycle script for npm to hold for approval (npm 11 names `prepare` to every installer).
+    expect(installWarnings).not.toMatch(/install-scripts|prepare/);
   });
 
   it('its installed bin serves the sandbox over stdio', async () => {
