@@ -132,11 +132,17 @@ describe('the published package', () => {
     expect(status.platforms.every((p) => p.reachable)).toBe(true);
   }, 45_000);
 
-  it('`node <prefix>/node_modules/agent-platforms-mcp/dist/cli.js` serves the sandbox', async () => {
+  it('`node <prefix>/node_modules/agent-platforms-mcp/dist/cli.js` serves the sandbox, lazy parts too', async () => {
     const cli = join(app, 'node_modules/agent-platforms-mcp/dist/cli.js');
-    const { tools, status } = await driveOverStdio(process.execPath, [cli, '--sandbox']);
+    // api_read loads the chunks the start-up path leaves out: the OpenAPI document, ajv, undici.
+    const read = { platform: 'amigo', operation_id: 'list-agents', params: { limit: 5 } };
+    const { tools, status, results } = await driveOverStdio(process.execPath, [cli, '--sandbox'], {}, app, [
+      { name: 'api_read', arguments: read },
+    ]);
     expect(tools).toContain('atthene_execute_turn');
     expect(status.platforms.every((p) => p.reachable)).toBe(true);
+    expect(results[0]?.isError).toBeFalsy();
+    expect(results[0]?.structuredContent).toMatchObject({ status: 200 });
   }, 45_000);
 
   it('`npm install -g <clone>` leaves a working bin', async () => {
