@@ -2,10 +2,14 @@
 // than resolving hundreds (bench/RESULTS.md, cold start). tsc still emits every module under dist/
 // for the bench, the docs generator and the tests; this overwrites dist/cli.js with the bundle and
 // writes its chunks flat beside it (dist/bundle-*.js), so `../package.json` resolves as before.
-import { readdirSync, rmSync } from 'node:fs';
+// Every dependency is inside the bundle, so the published package has none (issue #16). `prepack`
+// runs this alone (no tsc needed) before `npm pack` and `npm publish`; not `prepare`, which npm 11
+// reports to everyone who installs the package as an install script awaiting approval.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const dist = new URL('../dist/', import.meta.url);
+mkdirSync(dist, { recursive: true });
 for (const file of readdirSync(dist)) if (file.startsWith('bundle-')) rmSync(new URL(file, dist));
 
 await build({
@@ -17,10 +21,8 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'bundle-[name]-[hash]',
-  // undici loads lazily on the first platform request (not on the start-up path) and does not
-  // survive bundling, so it stays a normal dependency.
-  external: ['undici'],
-  // CommonJS dependencies (pino) call require(); give the ESM bundle one.
+  // CommonJS dependencies (pino, undici) call require(); give the ESM bundle one. pino's worker
+  // transports (the one part that needs files of its own) are never used: logs go to fd 2.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
   },

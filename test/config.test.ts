@@ -45,6 +45,14 @@ describe('parseConfig', () => {
     expect(run(['--sandbox']).sandbox).toBe(true);
   });
 
+  it('takes the sandbox switch from MCP_SANDBOX too (clients that set only variables: the .mcpb)', () => {
+    expect(run([], { MCP_SANDBOX: 'true' }).sandbox).toBe(true);
+    expect(run([], { MCP_SANDBOX: '1' }).sandbox).toBe(true);
+    expect(run(['--sandbox'], { MCP_SANDBOX: 'false' }).sandbox).toBe(true);
+    expect(failure([], { MCP_SANDBOX: 'false' })).toContain('No platform is configured');
+    expect(failure([], { MCP_SANDBOX: 'yes' })).toBe('MCP_SANDBOX must be true or false');
+  });
+
   it('names the variable for a token without the ama_eat_ prefix', () => {
     expect(failure([], { AMA2_TOKEN: 'sk-0123456789abcdef' })).toMatch(/^AMA2_TOKEN must .*ama_eat_/);
   });

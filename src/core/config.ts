@@ -102,6 +102,8 @@ export const ENV_VARS = {
   MCP_AUTH_SCOPES: 'OAuth mode: comma-separated scopes every token must carry',
   MCP_PUBLIC_URL:
     'public base URL of this server: the resource in the OAuth metadata (default: the bound address; required for OAuth with a non-loopback --host); its host is an allowed Host',
+  MCP_SANDBOX:
+    'true runs against the built-in emulators, like --sandbox (for clients that set only variables)',
   SANDBOX_FAULTS: 'sandbox fault injection, e.g. seed=1,latency=5-50,5xx=0.1,429=0.05,drop=0.02',
   LOG_LEVEL: `log level on stderr: ${LOG_LEVELS.join(', ')} (default info)`,
 } as const;
@@ -258,6 +260,10 @@ const ServerEnvSchema = z.object({
   MCP_AUTH_JWKS_URL: httpUrl('MCP_AUTH_JWKS_URL').optional(),
   MCP_AUTH_SCOPES: z.string().optional(),
   MCP_PUBLIC_URL: httpUrl('MCP_PUBLIC_URL').optional(),
+  MCP_SANDBOX: z
+    .enum(['true', 'false', '1', '0'], { error: 'MCP_SANDBOX must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
   SANDBOX_FAULTS: z.string().optional(),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
@@ -354,7 +360,7 @@ export function parseConfig(
   const toolsets = parseToolsets(f.toolsets, modules);
   const { platformEnv, credentials } = platformCredentials(env, modules);
   const e = validateEnv(ServerEnvSchema, env);
-  const sandbox = f.sandbox || f['sandbox-faults'] !== undefined;
+  const sandbox = f.sandbox || e.MCP_SANDBOX || f['sandbox-faults'] !== undefined;
   if (!sandbox && Object.keys(credentials).length === 0) throw new ConfigError(noPlatformMessage(modules));
   if (!sandbox) checkToolsets(f.toolsets, toolsets, credentials, modules);
   const transport = f.http ? 'http' : 'stdio';

@@ -257,7 +257,7 @@ export class HttpClient {
 
   /** undici loads on the first request, not at start-up (it is a fifth of the start-up time). */
   async #createPool(): Promise<Dispatcher> {
-    const { Pool } = await import('undici');
+    const { Pool } = await import('./undici-pool.js');
     this.#dispatcher ??= new Pool(this.#origin, {
       connect: { timeout: this.#options.connectTimeoutMs ?? 10_000 },
       headersTimeout: this.#options.headersTimeoutMs ?? 30_000,
