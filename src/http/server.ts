@@ -7,6 +7,7 @@ import { guardConnections, Limits } from './limits.js';
 import { createMcpRoute, type McpContext, type SessionFactory } from './mcp.js';
 import { createRouter } from './routes.js';
 import { SessionTable } from './sessions.js';
+import { MemoryState } from './shared.js';
 
 export type { SessionFactory } from './mcp.js';
 export type { SessionHandle } from './sessions.js';
@@ -52,8 +53,9 @@ export async function startHttpServer(
   const baseUrl = () => options.publicUrl ?? `http://${displayHost(options.host)}:${boundPort}`;
   const auth = await createAuth(options, () => `${baseUrl()}/.well-known/oauth-protected-resource`);
   const { credentialHeaders } = extras;
-  const sessions = new SessionTable(options, credentialHeaders, log);
-  const limits = new Limits(options);
+  const shared = new MemoryState(options);
+  const sessions = new SessionTable(options, credentialHeaders, log, shared);
+  const limits = new Limits(options, shared);
   const state = { closing: false, statelessLive: 0 };
   const mcpContext: McpContext = {
     options,
