@@ -19,7 +19,8 @@ await build({
   chunkNames: 'bundle-[name]-[hash]',
   // undici loads lazily on the first platform request (not on the start-up path) and does not
   // survive bundling, so it stays a normal dependency.
-  external: ['undici'],
+  // ioredis loads only with MCP_REDIS_URL (src/http/redis.ts); it stays a normal dependency too.
+  external: ['undici', 'ioredis'],
   // CommonJS dependencies (pino) call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",

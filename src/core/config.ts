@@ -39,6 +39,8 @@ export interface HttpOptions {
   sessionIdleMs: number;
   /** Requests one session may have unanswered at once (429 past it). */
   maxInFlightPerSession: number;
+  /** Share sessions, events, subscriptions and limits with other replicas through this Redis. */
+  redisUrl?: string;
   /** Resumable-stream events kept: per session by bytes and age, and for all sessions together. */
   eventStore: { sessionBytes: number; totalBytes: number; maxAgeMs: number };
   connections: {
@@ -98,6 +100,8 @@ export const ENV_VARS = {
   MCP_AUTH_SCOPES: 'OAuth mode: comma-separated scopes every token must carry',
   MCP_PUBLIC_URL:
     'public base URL of this server: the resource in the OAuth metadata (default: the bound address; required for OAuth with a non-loopback --host); its host is an allowed Host',
+  MCP_REDIS_URL:
+    'redis:// or rediss:// URL: HTTP replicas share sessions, resumable events, subscriptions and limits through it (no sticky routing needed)',
   SANDBOX_FAULTS: 'sandbox fault injection, e.g. seed=1,latency=5-50,5xx=0.1,429=0.05,drop=0.02',
   LOG_LEVEL: `log level on stderr: ${LOG_LEVELS.join(', ')} (default info)`,
 } as const;
@@ -256,6 +260,13 @@ const ServerEnvSchema = z.object({
   MCP_AUTH_JWKS_URL: httpUrl('MCP_AUTH_JWKS_URL').optional(),
   MCP_AUTH_SCOPES: z.string().optional(),
   MCP_PUBLIC_URL: httpUrl('MCP_PUBLIC_URL').optional(),
+  MCP_REDIS_URL: z
+    .string()
+    .regex(
+      /^rediss?:\/\/\S+$/,
+      'MCP_REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://redis:6379/0',
+    )
+    .optional(),
   SANDBOX_FAULTS: z.string().optional(),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
@@ -428,6 +439,7 @@ function httpOptions(f: Flags, e: ServerEnv): HttpOptions {
       maxConnectionsPerAddress: e.MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
     },
     ...(e.MCP_PUBLIC_URL ? { publicUrl: e.MCP_PUBLIC_URL } : {}),
+    ...(e.MCP_REDIS_URL ? { redisUrl: e.MCP_REDIS_URL } : {}),
     ...(e.MCP_AUTH_ISSUER && e.MCP_AUTH_AUDIENCE && e.MCP_AUTH_JWKS_URL
       ? {
           oauth: {

@@ -7,7 +7,7 @@ import { guardConnections, Limits } from './limits.js';
 import { createMcpRoute, type McpContext, type SessionFactory } from './mcp.js';
 import { createRouter } from './routes.js';
 import { SessionTable } from './sessions.js';
-import { MemoryState } from './shared.js';
+import { MemoryState, type SharedState } from './shared.js';
 
 export type { SessionFactory } from './mcp.js';
 export type { SessionHandle } from './sessions.js';
@@ -53,7 +53,9 @@ export async function startHttpServer(
   const baseUrl = () => options.publicUrl ?? `http://${displayHost(options.host)}:${boundPort}`;
   const auth = await createAuth(options, () => `${baseUrl()}/.well-known/oauth-protected-resource`);
   const { credentialHeaders } = extras;
-  const shared = new MemoryState(options);
+  const shared: SharedState = options.redisUrl
+    ? await (await import('./redis.js')).connectRedis(options.redisUrl, options, log)
+    : new MemoryState(options);
   const sessions = new SessionTable(options, credentialHeaders, log, shared);
   const limits = new Limits(options, shared);
   const state = { closing: false, statelessLive: 0 };
@@ -108,6 +110,7 @@ export async function startHttpServer(
       // Calls only: an open GET stream (a listener) is closed, not waited for.
       const busy = () => sessions.callsInFlight() + limits.statelessCalls.total > 0;
       await drain(httpServer, busy, () => sessions.closeAll(), deadlineMs);
+      await shared.close();
     },
   };
 }

@@ -1,0 +1,173 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox.js';
+import { type CliProcess, INITIALIZE_PARAMS, startHttpCli } from '../helpers/cli.js';
+import { healthz } from '../helpers/net.js';
+import { redisAvailable, startTestRedis, type TestRedis } from '../helpers/redis.js';
+
+// Issue #15 "Scale-out on Redis": two replicas of the built CLI share one Redis (MCP_REDIS_URL)
+// and one platform (a sandbox in this process), and serve the same sessions with no sticky routing.
+
+type Message = {
+  id?: number;
+  method?: string;
+  result?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+};
+type Replica = CliProcess & { url: string };
+
+const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const rpc = (id: number, method: string, params: Record<string, unknown> = {}) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  params,
+});
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+  fetch(url, { method: 'POST', headers: { ...HEADERS, ...headers }, body: JSON.stringify(body), signal });
+
+function messagesOf(text: string): Message[] {
+  if (text.startsWith('{') || text.startsWith('[')) return [JSON.parse(text)].flat() as Message[];
+  return [...text.matchAll(/^data: (.+)$/gm)].map((m) => JSON.parse(m[1]!) as Message);
+}
+
+async function openSession(url: string, protocolVersion = '2025-06-18'): Promise<Record<string, string>> {
+  const init = await post(url, rpc(1, 'initialize', { ...INITIALIZE_PARAMS, protocolVersion }));
+  expect(init.status, await init.clone().text()).toBe(200);
+  await init.text();
+  const session = {
+    'mcp-session-id': init.headers.get('mcp-session-id')!,
+    'mcp-protocol-version': protocolVersion,
+  };
+  await (await post(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, session)).text();
+  return session;
+}
+
+async function call(url: string, session: Record<string, string>, id: number, name: string, args = {}) {
+  const res = await post(url, rpc(id, 'tools/call', { name, arguments: args }), session);
+  const text = await res.text();
+  return { status: res.status, text, message: messagesOf(text).find((m) => m.id === id) };
+}
+
+const structured = <T>(called: { message: Message | undefined }) =>
+  (called.message?.result?.structuredContent ?? {}) as T;
+
+/** Reads an SSE response until `done(text)` or `ms` pass; then cancels it. */
+async function readUntil(res: Response, done: (text: string) => boolean, ms: number): Promise<string> {
+  const reader = res.body!.getReader();
+  let text = '';
+  const deadline = Date.now() + ms;
+  while (!done(text) && Date.now() < deadline) {
+    const chunk = await Promise.race([
+      reader.read(),
+      new Promise<{ value: undefined }>((r) => setTimeout(() => r({ value: undefined }), 200)),
+    ]);
+    if (chunk.value) text += new TextDecoder().decode(chunk.value);
+  }
+  await reader.cancel().catch(() => {});
+  return text;
+}
+
+const runs = redisAvailable();
+let redis: TestRedis;
+let sandbox: Sandbox;
+const replicas: Replica[] = [];
+
+beforeAll(async () => {
+  if (!runs) return;
+  [redis, sandbox] = await Promise.all([startTestRedis(), startSandbox()]);
+});
+afterEach(() => {
+  for (const replica of replicas.splice(0)) replica.kill();
+});
+afterAll(async () => {
+  await Promise.all([redis?.stop(), sandbox?.close()]);
+});
+
+async function twoReplicas(db: number, env: Record<string, string> = {}): Promise<[Replica, Replica]> {
+  const shared = {
+    MCP_REDIS_URL: redis.url(db),
+    AMA2_TOKEN: sandbox.ama2.token,
+    AMA2_BASE_URL: sandbox.ama2.baseUrl,
+    ...env,
+  };
+  const started = await Promise.all([startHttpCli([], shared), startHttpCli([], shared)]);
+  replicas.push(...started);
+  return started;
+}
+
+describe.skipIf(!runs)('two replicas on one Redis (MCP_REDIS_URL)', () => {
+  it('a session opened on A is served by B; when A is killed mid-session, B carries on', async () => {
+    const [a, b] = await twoReplicas(1);
+    const session = await openSession(a.url);
+    const created = await call(b.url, session, 2, 'ama2_create_thread', {
+      target_user_ids: [SANDBOX_USERS[0]!.id],
+    });
+    expect(created.status).toBe(200);
+    const threadId = structured<{ thread_id: string }>(created).thread_id;
+    expect(threadId).toBeTruthy();
+    expect((await healthz(b.url)).body.sessions).toBe(1);
+    // B rebuilt the session from its record: the negotiated capabilities hold (logging/setLevel).
+    const level = await post(b.url, rpc(3, 'logging/setLevel', { level: 'error' }), session);
+    expect(messagesOf(await level.text())[0]?.result).toEqual({});
+
+    a.kill();
+    await a.exit;
+    const sent = await call(b.url, session, 4, 'ama2_send_message', {
+      thread_id: threadId,
+      content: 'still here',
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.message?.result?.isError).toBeUndefined();
+    // A third replica that never saw the session serves it too, and DELETE on it ends it everywhere.
+    const [c] = await twoReplicas(1);
+    const list = await call(c.url, session, 5, 'platforms_status');
+    expect(list.status).toBe(200);
+    const ended = await fetch(c.url, { method: 'DELETE', headers: session });
+    expect(ended.status).toBe(200);
+    expect((await call(b.url, session, 6, 'platforms_status')).status).toBe(404);
+  }, 40_000);
+
+  it('a session id presented with other credential headers is unknown on every replica', async () => {
+    const [a, b] = await twoReplicas(2);
+    const session = await openSession(a.url);
+    const other = { ...session, 'x-ama2-token': 'ama_eat_someone_else_entirely_000000' };
+    expect((await call(b.url, other, 2, 'platforms_status')).status).toBe(404);
+    expect((await call(b.url, session, 3, 'platforms_status')).status).toBe(200);
+  }, 30_000);
+
+  it('a POST stream dropped on A resumes on B with Last-Event-ID: the rest of it comes from Redis', async () => {
+    const [a, b] = await twoReplicas(3, { LOG_LEVEL: 'debug' });
+    const session = await openSession(a.url, '2025-11-25');
+    const created = await call(a.url, session, 2, 'ama2_create_thread', {
+      target_user_ids: [SANDBOX_USERS[0]!.id],
+    });
+    const threadId = structured<{ thread_id: string }>(created).thread_id;
+    // A wait on a quiet thread sends a progress notification every second, then its result.
+    const args = { thread_id: threadId, after_seq: 1000, timeout_seconds: 2 };
+    const drop = new AbortController();
+    const res = await post(
+      a.url,
+      rpc(3, 'tools/call', { name: 'ama2_wait_for_events', arguments: args, _meta: { progressToken: 'p' } }),
+      session,
+      drop.signal,
+    );
+    const first = await readUntil(res, (text) => /^id: .+$/m.test(text), 3000);
+    const lastEventId = /^id: (.+)$/m.exec(first)?.[1];
+    expect(lastEventId).toBeTruthy();
+    drop.abort();
+    // The call runs on to its answer on A, which keeps every event in Redis.
+    const deadline = Date.now() + 8000;
+    while (!/ama2_wait_for_events[^\n]*tool call done/.test(a.stderr()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const resumed = await fetch(b.url, {
+      headers: { ...session, accept: 'text/event-stream', 'last-event-id': lastEventId! },
+    });
+    expect(resumed.status).toBe(200);
+    const rest = await readUntil(resumed, (text) => text.includes('"id":3'), 5000);
+    expect(rest).toContain('notifications/progress');
+    expect(messagesOf(rest).find((m) => m.id === 3)?.result?.structuredContent).toBeDefined();
+    expect(rest).not.toContain(`id: ${lastEventId}\n`);
+  }, 30_000);
+});
