@@ -24,7 +24,7 @@ import {
   withClient,
 } from './core/resources/define.js';
 import { RecentResources } from './core/resources/recent.js';
-import { Watchers, WatchLimitError } from './core/resources/watchers.js';
+import { type FleetWatch, type RunWatch, Watchers, WatchLimitError } from './core/resources/watchers.js';
 import { toolListEntry } from './core/tool-schema.js';
 import { allTools } from './core/tools/index.js';
 import { PLATFORM_MODULES } from './platforms/index.js';
@@ -42,6 +42,8 @@ export interface ServerOptions {
   maxWatchers?: number;
   /** False in stateless HTTP mode: nothing can be watched between requests. */
   subscriptions?: boolean;
+  /** HTTP sessions: watches shared by sessions and replicas (one per resource and credentials). */
+  fleet?: FleetWatch;
   /** The platform modules to offer (default: every module in src/platforms/index.ts). */
   platforms?: readonly PlatformModule[];
   /** Overrides for tests; default to the platforms' own. */
@@ -121,7 +123,14 @@ export function createServer(options: ServerOptions): McpServer {
   const closed = new AbortController();
   const watchers = options.subscriptions === false ? undefined : watchersOf(session);
   if (watchers)
-    registerSubscriptions(server, resources, watchers, resourceContext(closed.signal), session.notifyClient);
+    registerSubscriptions(
+      server,
+      resources,
+      watchers,
+      resourceContext(closed.signal),
+      session.notifyClient,
+      options.fleet,
+    );
   else refuseSubscriptions(server);
 
   const previousOnClose = server.server.onclose;
@@ -305,6 +314,7 @@ function registerSubscriptions(
   watchers: Watchers,
   ctx: ResourceContext,
   notifyClient: (level: LoggingLevel, data: Record<string, unknown>) => void,
+  fleet?: FleetWatch,
 ): void {
   const matchers = resources
     .filter((def) => def.watch)
@@ -316,17 +326,14 @@ function registerSubscriptions(
       const vars = template.match(uri);
       if (!vars) continue;
       try {
+        const run: RunWatch = (signal, changed) =>
+          def.watch!(flattenVariables(vars), { ...withClient(ctx, def), signal }, { signal, changed });
         watchers.subscribe(uri, async (signal) => {
-          await def.watch!(
-            flattenVariables(vars),
-            { ...withClient(ctx, def), signal },
-            {
-              signal,
-              changed: () => {
-                server.server.sendResourceUpdated({ uri }).catch(() => {});
-              },
-            },
-          );
+          const sessionId = server.server.transport?.sessionId;
+          if (fleet && sessionId) return fleet.watch(sessionId, uri, signal, run);
+          await run(signal, () => {
+            server.server.sendResourceUpdated({ uri }).catch(() => {});
+          });
         });
       } catch (error) {
         if (error instanceof WatchLimitError) throw new McpError(ErrorCode.InvalidRequest, error.message);

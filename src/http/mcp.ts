@@ -4,14 +4,18 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError, type HttpOptions } from '../core/config.js';
 import { type Logger, scrubSecrets } from '../core/log.js';
+import type { FleetWatch } from '../core/resources/watchers.js';
 import { type Auth, type Principal, principalOf } from './auth.js';
 import { type Limits, messageCount, requestsIn } from './limits.js';
 import { NO_SESSION, parseBody, refuse } from './reply.js';
 import type { Found, Session, SessionHandle, SessionTable } from './sessions.js';
 import { resumable } from './streams.js';
 
-/** Throws ConfigError for credential headers that fail validation (answered 400). */
-export type SessionFactory = (req: IncomingMessage) => Promise<SessionHandle>;
+/**
+ * Throws ConfigError for credential headers that fail validation (answered 400). A stateful
+ * session gets the shared subscriptions (`fleet`).
+ */
+export type SessionFactory = (req: IncomingMessage, fleet?: FleetWatch) => Promise<SessionHandle>;
 
 export interface McpContext {
   options: HttpOptions;
@@ -19,6 +23,7 @@ export interface McpContext {
   auth: Auth;
   limits: Limits;
   sessions: SessionTable;
+  fleet: FleetWatch;
   makeSession: SessionFactory;
   /** Request headers a browser may send besides the protocol's own: the platform credential headers. */
   credentialHeaders: readonly string[];
@@ -111,8 +116,9 @@ async function serveStateful(
   session.lastSeen = Date.now();
   if (req.method === 'GET') ctx.sessions.listen(session, res);
   if (req.method === 'POST') return post(ctx, session, req, res, body);
+  // Ended everywhere before the answer, so no replica serves it once the client has the 200.
+  if (req.method === 'DELETE') await ctx.sessions.end(sessionId);
   await session.transport.handleRequest(req, res);
-  if (req.method === 'DELETE' && res.statusCode === 200) await ctx.sessions.end(sessionId);
 }
 
 /** This replica's copy of the session, built from its record when another replica opened it. */
@@ -197,7 +203,7 @@ async function sessionServer(
   res: ServerResponse,
 ): Promise<SessionHandle | undefined> {
   try {
-    return await ctx.makeSession(req);
+    return await ctx.makeSession(req, ctx.options.stateless ? undefined : ctx.fleet);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     refuse(res, 400, scrubSecrets(`Invalid credential headers: ${error.message}`));

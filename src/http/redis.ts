@@ -54,6 +54,16 @@ const SCRIPTS = {
     for i = 1, tonumber(ARGV[2]) do redis.call('ZADD', KEYS[1], now, ARGV[4] .. i) end
     redis.call('PEXPIRE', KEYS[1], 60000)
     return 0`,
+  // KEYS: lease. ARGV: holder, ms.
+  lease: `
+    local held = redis.call('GET', KEYS[1])
+    if held and held ~= ARGV[1] then return 0 end
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+    return 1`,
+  // KEYS: lease. ARGV: holder.
+  release: `
+    if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+    return 0`,
   ...RedisEvents.SCRIPTS,
 } as const;
 
@@ -109,6 +119,8 @@ const K = {
   owners: 'mcp:owner:',
   rate: (key: string) => `mcp:rate:${key}`,
   channel: (name: string) => `mcp:bus:${name}`,
+  lease: (key: string) => `mcp:watch:${key}`,
+  subscribers: (key: string) => `mcp:subscribers:${key}`,
 };
 
 class RedisState implements SharedState {
@@ -155,6 +167,31 @@ class RedisState implements SharedState {
 
   eventBytes(): number {
     return 0;
+  }
+
+  async lease(key: string, holder: string, ms: number) {
+    return Number(await this.run('lease', [K.lease(key)], [holder, ms])) === 1;
+  }
+
+  async release(key: string, holder: string) {
+    await this.run('release', [K.lease(key)], [holder]);
+  }
+
+  async addSubscriber(key: string, sessionId: string) {
+    // Members outlive their sessions at most this long; delivery skips ids no replica holds.
+    await this.client
+      .multi()
+      .sadd(K.subscribers(key), sessionId)
+      .pexpire(K.subscribers(key), this.options.sessionIdleMs)
+      .exec();
+  }
+
+  async removeSubscriber(key: string, sessionId: string) {
+    await this.client.srem(K.subscribers(key), sessionId);
+  }
+
+  async subscribers(key: string) {
+    return this.client.smembers(K.subscribers(key));
   }
 
   publish(channel: string, message: string): void {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { HttpOptions } from '../core/config.js';
 import type { Logger } from '../core/log.js';
 import { createAuth } from './auth.js';
+import { Fleet } from './fleet.js';
 import { guardConnections, Limits } from './limits.js';
 import { createMcpRoute, type McpContext, type SessionFactory } from './mcp.js';
 import { createRouter } from './routes.js';
@@ -58,6 +59,7 @@ export async function startHttpServer(
     : new MemoryState(options);
   const sessions = new SessionTable(options, credentialHeaders, log, shared);
   const limits = new Limits(options, shared);
+  const fleet = new Fleet(shared, sessions, log);
   const state = { closing: false, statelessLive: 0 };
   const mcpContext: McpContext = {
     options,
@@ -65,6 +67,7 @@ export async function startHttpServer(
     auth,
     limits,
     sessions,
+    fleet,
     makeSession,
     credentialHeaders,
     state,
@@ -110,6 +113,7 @@ export async function startHttpServer(
       // Calls only: an open GET stream (a listener) is closed, not waited for.
       const busy = () => sessions.callsInFlight() + limits.statelessCalls.total > 0;
       await drain(httpServer, busy, () => sessions.closeAll(), deadlineMs);
+      fleet.close();
       await shared.close();
     },
   };

@@ -65,6 +65,11 @@ export class SessionTable {
     return this.#local.size;
   }
 
+  /** This replica's copy of a session, if it holds one. */
+  local(id: string): Session | undefined {
+    return this.#local.get(id);
+  }
+
   callsInFlight(): number {
     let calls = 0;
     for (const session of this.#local.values()) calls += session.calls.size;

@@ -50,6 +50,14 @@ export interface SharedState {
   events(sessionId: string): SessionEvents;
   /** Bytes of events held (this process's budget; Redis holds its own). */
   eventBytes(): number;
+  /** Takes or renews `key` for `holder` for `ms`; false when another holder has it. */
+  lease(key: string, holder: string, ms: number): Promise<boolean>;
+  /** Lets go of `key` if `holder` has it. */
+  release(key: string, holder: string): Promise<void>;
+  /** The sessions that asked for updates of a watch key (credentials and URI). */
+  addSubscriber(key: string, sessionId: string): Promise<void>;
+  removeSubscriber(key: string, sessionId: string): Promise<void>;
+  subscribers(key: string): Promise<string[]>;
   /** Fire-and-forget broadcast to every replica, this one included. */
   publish(channel: string, message: string): void;
   /** Returns the unsubscribe. */
@@ -69,6 +77,8 @@ export class MemoryState implements SharedState {
   readonly #rate: RateLimiter;
   readonly #budget: EventBudget;
   readonly #handlers = new Map<string, Set<(message: string) => void>>();
+  readonly #leases = new Map<string, { holder: string; until: number }>();
+  readonly #subscribers = new Map<string, Set<string>>();
 
   constructor(private readonly options: HttpOptions) {
     this.#budget = new EventBudget(options.eventStore.totalBytes);
@@ -108,6 +118,33 @@ export class MemoryState implements SharedState {
 
   eventBytes(): number {
     return this.#budget.bytes;
+  }
+
+  async lease(key: string, holder: string, ms: number) {
+    const held = this.#leases.get(key);
+    if (held && held.holder !== holder && held.until > Date.now()) return false;
+    this.#leases.set(key, { holder, until: Date.now() + ms });
+    return true;
+  }
+
+  async release(key: string, holder: string) {
+    if (this.#leases.get(key)?.holder === holder) this.#leases.delete(key);
+  }
+
+  async addSubscriber(key: string, sessionId: string) {
+    const set = this.#subscribers.get(key) ?? new Set();
+    set.add(sessionId);
+    this.#subscribers.set(key, set);
+  }
+
+  async removeSubscriber(key: string, sessionId: string) {
+    const set = this.#subscribers.get(key);
+    set?.delete(sessionId);
+    if (set?.size === 0) this.#subscribers.delete(key);
+  }
+
+  async subscribers(key: string) {
+    return [...(this.#subscribers.get(key) ?? [])];
   }
 
   publish(channel: string, message: string): void {

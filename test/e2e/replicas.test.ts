@@ -170,4 +170,39 @@ describe.skipIf(!runs)('two replicas on one Redis (MCP_REDIS_URL)', () => {
     expect(messagesOf(rest).find((m) => m.id === 3)?.result?.structuredContent).toBeDefined();
     expect(rest).not.toContain(`id: ${lastEventId}\n`);
   }, 30_000);
+
+  it('subscribed through B, a session hears on its GET stream on A of a message sent through B; two sessions on two replicas share one platform watch', async () => {
+    const [a, b] = await twoReplicas(4, { LOG_LEVEL: 'debug' });
+    const first = await openSession(a.url);
+    const second = await openSession(b.url);
+    const created = await call(a.url, first, 2, 'ama2_create_thread', {
+      target_user_ids: [SANDBOX_USERS[0]!.id],
+    });
+    const uri = `ama2://threads/${structured<{ thread_id: string }>(created).thread_id}`;
+    const listen = new AbortController();
+    const stream = await fetch(a.url, {
+      headers: { ...first, accept: 'text/event-stream' },
+      signal: listen.signal,
+    });
+    expect(stream.status).toBe(200);
+    for (const [url, session, id] of [
+      [b.url, first, 3],
+      [a.url, second, 4],
+    ] as const) {
+      const subscribed = await post(url, rpc(id, 'resources/subscribe', { uri }), session);
+      expect(messagesOf(await subscribed.text())[0]?.result).toEqual({});
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    // One watch on the platform for both subscribers, across both replicas.
+    const watching = (replica: Replica) => replica.stderr().split('watching a resource').length - 1;
+    expect(watching(a) + watching(b)).toBe(1);
+    const threadId = uri.slice('ama2://threads/'.length);
+    const sent = await call(b.url, second, 5, 'ama2_send_message', { thread_id: threadId, content: 'hi' });
+    expect(sent.status).toBe(200);
+    const heard = await readUntil(stream, (text) => text.includes('notifications/resources/updated'), 8000);
+    expect(messagesOf(heard).find((m) => m.method === 'notifications/resources/updated')?.params).toEqual({
+      uri,
+    });
+    listen.abort();
+  }, 30_000);
 });
