@@ -116,9 +116,10 @@ async function serveStateful(
   session.lastSeen = Date.now();
   if (req.method === 'GET') ctx.sessions.listen(session, res);
   if (req.method === 'POST') return post(ctx, session, req, res, body);
-  // Ended everywhere before the answer, so no replica serves it once the client has the 200.
-  if (req.method === 'DELETE') await ctx.sessions.end(sessionId);
-  await session.transport.handleRequest(req, res);
+  const answer = () => session.transport.handleRequest(req, res);
+  // The record goes before the answer, so no replica serves the session once the client has the 200.
+  if (req.method === 'DELETE') return ctx.sessions.end(sessionId, answer);
+  await answer();
 }
 
 /** This replica's copy of the session, built from its record when another replica opened it. */

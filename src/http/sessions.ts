@@ -155,9 +155,13 @@ export class SessionTable {
     return session;
   }
 
-  /** Ends a session everywhere: its record, its events, every replica's copy. */
-  async end(id: string): Promise<void> {
+  /**
+   * Ends a session everywhere: its record and events at once, then (after `answer`, e.g. the
+   * transport's answer to DELETE) every replica's copy.
+   */
+  async end(id: string, answer?: () => Promise<void>): Promise<void> {
     await this.shared.remove(id);
+    await answer?.();
     this.shared.publish(ENDED, id);
   }
 
