@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AMA2_SANDBOX_LIMITED_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
 import { type CliProcess, INITIALIZE_PARAMS, startHttpCli } from '../helpers/cli.js';
@@ -32,15 +34,21 @@ function messagesOf(text: string): Message[] {
   return [...text.matchAll(/^data: (.+)$/gm)].map((m) => JSON.parse(m[1]!) as Message);
 }
 
-async function openSession(url: string, protocolVersion = '2025-06-18'): Promise<Record<string, string>> {
-  const init = await post(url, rpc(1, 'initialize', { ...INITIALIZE_PARAMS, protocolVersion }));
+async function openSession(
+  url: string,
+  protocolVersion = '2025-06-18',
+  headers: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const init = await post(url, rpc(1, 'initialize', { ...INITIALIZE_PARAMS, protocolVersion }), headers);
   expect(init.status, await init.clone().text()).toBe(200);
   await init.text();
   const session = {
     'mcp-session-id': init.headers.get('mcp-session-id')!,
     'mcp-protocol-version': protocolVersion,
   };
-  await (await post(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, session)).text();
+  await (
+    await post(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, { ...headers, ...session })
+  ).text();
   return session;
 }
 
@@ -67,6 +75,25 @@ async function readUntil(res: Response, done: (text: string) => boolean, ms: num
   }
   await reader.cancel().catch(() => {});
   return text;
+}
+
+/** Every key and value of a Redis database, as text. */
+async function redisDump(url: string): Promise<string> {
+  const client = new Redis(url);
+  try {
+    const parts: string[] = [];
+    for (const key of await client.keys('*')) {
+      const type = await client.type(key);
+      parts.push(key);
+      if (type === 'string') parts.push((await client.get(key)) ?? '');
+      if (type === 'list') parts.push(...(await client.lrange(key, 0, -1)));
+      if (type === 'set') parts.push(...(await client.smembers(key)));
+      if (type === 'zset') parts.push(...(await client.zrange(key, '0', '-1')));
+    }
+    return parts.join('\n');
+  } finally {
+    client.disconnect();
+  }
 }
 
 const runs = redisAvailable();
@@ -129,12 +156,29 @@ describe.skipIf(!runs)('two replicas on one Redis (MCP_REDIS_URL)', () => {
     expect((await call(b.url, session, 6, 'platforms_status')).status).toBe(404);
   }, 40_000);
 
-  it('a session id presented with other credential headers is unknown on every replica', async () => {
+  it('a session bound to its own credential headers: served by B only with the same headers, and no secret is stored in Redis', async () => {
     const [a, b] = await twoReplicas(2);
-    const session = await openSession(a.url);
-    const other = { ...session, 'x-ama2-token': 'ama_eat_someone_else_entirely_000000' };
-    expect((await call(b.url, other, 2, 'platforms_status')).status).toBe(404);
-    expect((await call(b.url, session, 3, 'platforms_status')).status).toBe(200);
+    const own = { 'x-ama2-token': AMA2_SANDBOX_LIMITED_TOKEN };
+    const session = { ...(await openSession(a.url, '2025-06-18', own)), ...own };
+    expect((await call(b.url, session, 2, 'platforms_status')).status).toBe(200);
+    const other = { ...session, 'x-ama2-token': sandbox.ama2.token };
+    expect((await call(b.url, other, 3, 'platforms_status')).status).toBe(404);
+    const { 'x-ama2-token': _, ...without } = session;
+    expect((await call(b.url, without, 4, 'platforms_status')).status).toBe(404);
+    expect(await redisDump(redis.url(2))).not.toContain(AMA2_SANDBOX_LIMITED_TOKEN);
+  }, 30_000);
+
+  it('the message rate and the session caps are counted across replicas', async () => {
+    const [a, b] = await twoReplicas(5, { MCP_SESSION_RATE_PER_MINUTE: '6', MCP_MAX_SESSIONS: '2' });
+    const first = await openSession(a.url); // 2 messages
+    await openSession(b.url); // 4
+    const third = await post(a.url, rpc(1, 'initialize', INITIALIZE_PARAMS)); // 5
+    expect(third.status).toBe(503);
+    expect(await third.text()).toContain('MCP_MAX_SESSIONS=2');
+    expect((await call(b.url, first, 2, 'platforms_status')).status).toBe(200); // 6
+    const over = await call(a.url, first, 3, 'platforms_status');
+    expect(over.status).toBe(429);
+    expect(over.text).toContain('MCP_SESSION_RATE_PER_MINUTE=6');
   }, 30_000);
 
   it('a POST stream dropped on A resumes on B with Last-Event-ID: the rest of it comes from Redis', async () => {
