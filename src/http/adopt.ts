@@ -44,7 +44,7 @@ export function mutable(events: SessionEvents): SessionEvents & { muted: boolean
     muted: false,
     storeEvent: (streamId: string, message: JSONRPCMessage) =>
       wrapper.muted ? Promise.resolve(`${streamId}_muted`) : events.storeEvent(streamId, message),
-    getStreamIdForEventId: (id: string) => events.getStreamIdForEventId?.(id) ?? Promise.resolve(undefined),
+    getStreamIdForEventId: (id: string) => events.getStreamIdForEventId(id),
     replayEventsAfter: events.replayEventsAfter.bind(events),
     prune: () => events.prune(),
     clear: () => events.clear(),

@@ -25,6 +25,7 @@ export type RateVerdict = { ok: true } | { ok: false; retryAfterSeconds: number 
 
 /** A session's resumable events, kept where every replica can replay them. */
 export interface SessionEvents extends EventStore {
+  getStreamIdForEventId(eventId: string): Promise<string | undefined>;
   /** Drops events past their age (the idle sweep). */
   prune(): void;
   /** Releases everything (the session ended). */
