@@ -320,36 +320,53 @@ function registerSubscriptions(
     .filter((def) => def.watch)
     .map((def) => ({ def, template: new UriTemplate(def.uriTemplate) }));
 
+  /** Starts watching `uri`; false when no resource of this server can be watched there. */
+  const subscribe = (uri: string): boolean => {
+    const match = matchers.map((m) => ({ ...m, vars: m.template.match(uri) })).find((m) => m.vars);
+    if (!match?.vars) return false;
+    const { def, vars } = match;
+    const run: RunWatch = (signal, changed) =>
+      def.watch!(flattenVariables(vars), { ...withClient(ctx, def), signal }, { signal, changed });
+    watchers.subscribe(uri, async (signal) => {
+      const sessionId = server.server.transport?.sessionId;
+      if (fleet && sessionId) return fleet.watch(sessionId, uri, signal, run);
+      await run(signal, () => {
+        server.server.sendResourceUpdated({ uri }).catch(() => {});
+      });
+    });
+    return true;
+  };
+  // Another replica may resume this session's subscriptions (a GET stream opened there).
+  fleet?.offer(server, (uri) => {
+    try {
+      subscribe(uri);
+    } catch {
+      // Past MCP_MAX_WATCHERS or closing: the client subscribes again if it still cares.
+    }
+  });
+
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
     const uri = request.params.uri;
-    for (const { def, template } of matchers) {
-      const vars = template.match(uri);
-      if (!vars) continue;
-      try {
-        const run: RunWatch = (signal, changed) =>
-          def.watch!(flattenVariables(vars), { ...withClient(ctx, def), signal }, { signal, changed });
-        watchers.subscribe(uri, async (signal) => {
-          const sessionId = server.server.transport?.sessionId;
-          if (fleet && sessionId) return fleet.watch(sessionId, uri, signal, run);
-          await run(signal, () => {
-            server.server.sendResourceUpdated({ uri }).catch(() => {});
-          });
-        });
-      } catch (error) {
-        if (error instanceof WatchLimitError) throw new McpError(ErrorCode.InvalidRequest, error.message);
-        throw error;
-      }
-      notifyClient('debug', { subscribed: uri });
-      return {};
+    let watched: boolean;
+    try {
+      watched = subscribe(uri);
+    } catch (error) {
+      if (error instanceof WatchLimitError) throw new McpError(ErrorCode.InvalidRequest, error.message);
+      throw error;
     }
-    throw new McpError(
-      ErrorCode.InvalidParams,
-      `${uri} cannot be subscribed to: subscriptions work on conversation histories (${matchers.map((m) => m.def.uriTemplate).join(', ') || 'none configured'}).`,
-    );
+    if (!watched)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `${uri} cannot be subscribed to: subscriptions work on conversation histories (${matchers.map((m) => m.def.uriTemplate).join(', ') || 'none configured'}).`,
+      );
+    await fleet?.remember(server.server.transport?.sessionId, uri, true);
+    notifyClient('debug', { subscribed: uri });
+    return {};
   });
 
   server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
     watchers.unsubscribe(request.params.uri);
+    await fleet?.remember(server.server.transport?.sessionId, request.params.uri, false);
     return {};
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../core/log.js';
 import type { FleetWatch, RunWatch } from '../core/resources/watchers.js';
-import type { SessionTable } from './sessions.js';
+import type { Session, SessionTable } from './sessions.js';
 import type { SharedState } from './shared.js';
 
 /** A watch holds its lease this long without renewing it; a replica that died lets go after it. */
@@ -21,6 +21,8 @@ export class Fleet implements FleetWatch {
   /** Watch key -> sessions whose subscribe this replica served. */
   readonly #interests = new Map<string, Set<string>>();
   readonly #unsubscribe: () => void;
+  /** Each live server's way to subscribe again (server.ts offers it). */
+  readonly #resubscribe = new WeakMap<object, (uri: string) => void>();
 
   constructor(
     private readonly shared: SharedState,
@@ -49,6 +51,26 @@ export class Fleet implements FleetWatch {
       this.#interest(key, sessionId, false);
       await this.shared.removeSubscriber(key, sessionId).catch(() => {});
     }
+  }
+
+  async remember(sessionId: string | undefined, uri: string, subscribed: boolean): Promise<void> {
+    if (sessionId === undefined) return;
+    if (subscribed) await this.shared.addSubscriber(`@${sessionId}`, uri);
+    else await this.shared.removeSubscriber(`@${sessionId}`, uri);
+  }
+
+  offer(server: object, subscribe: (uri: string) => void): void {
+    this.#resubscribe.set(server, subscribe);
+  }
+
+  /**
+   * A GET stream of `session` opened here: this copy takes up the session's subscriptions too, so
+   * they survive the replica that took them (it watches, or waits for the lease as a follower).
+   */
+  async resume(session: Session): Promise<void> {
+    const subscribe = this.#resubscribe.get(session.handle.server);
+    if (!subscribe) return;
+    for (const uri of await this.shared.subscribers(`@${session.id}`)) subscribe(uri);
   }
 
   close(): void {

@@ -6,6 +6,7 @@ import { ConfigError, type HttpOptions } from '../core/config.js';
 import { type Logger, scrubSecrets } from '../core/log.js';
 import type { FleetWatch } from '../core/resources/watchers.js';
 import { type Auth, type Principal, principalOf } from './auth.js';
+import type { Fleet } from './fleet.js';
 import { type Limits, messageCount, requestsIn } from './limits.js';
 import { NO_SESSION, parseBody, refuse } from './reply.js';
 import type { Found, Session, SessionHandle, SessionTable } from './sessions.js';
@@ -23,7 +24,7 @@ export interface McpContext {
   auth: Auth;
   limits: Limits;
   sessions: SessionTable;
-  fleet: FleetWatch;
+  fleet: Fleet;
   makeSession: SessionFactory;
   /** Request headers a browser may send besides the protocol's own: the platform credential headers. */
   credentialHeaders: readonly string[];
@@ -114,7 +115,12 @@ async function serveStateful(
   const session = found && (await liveCopy(ctx, found, req, res));
   if (!session) return refuse(res, 404, NO_SESSION);
   session.lastSeen = Date.now();
-  if (req.method === 'GET') ctx.sessions.listen(session, res);
+  if (req.method === 'GET') {
+    ctx.sessions.listen(session, res);
+    void ctx.fleet
+      .resume(session)
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'subscriptions not resumed'));
+  }
   if (req.method === 'POST') return post(ctx, session, req, res, body);
   const answer = () => session.transport.handleRequest(req, res);
   // The record goes before the answer, so no replica serves the session once the client has the 200.

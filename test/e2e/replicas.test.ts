@@ -249,4 +249,35 @@ describe.skipIf(!runs)('two replicas on one Redis (MCP_REDIS_URL)', () => {
     });
     listen.abort();
   }, 30_000);
+
+  it('a subscription taken by A survives A: the GET stream reopened on B takes it up and hears the next update', async () => {
+    const [a, b] = await twoReplicas(7, { LOG_LEVEL: 'debug' });
+    const session = await openSession(a.url);
+    const created = await call(a.url, session, 2, 'ama2_create_thread', {
+      target_user_ids: [SANDBOX_USERS[0]!.id],
+    });
+    const threadId = structured<{ thread_id: string }>(created).thread_id;
+    const uri = `ama2://threads/${threadId}`;
+    const subscribed = await post(a.url, rpc(3, 'resources/subscribe', { uri }), session);
+    expect(messagesOf(await subscribed.text())[0]?.result).toEqual({});
+    a.kill();
+    await a.exit;
+    const listen = new AbortController();
+    const stream = await fetch(b.url, {
+      headers: { ...session, accept: 'text/event-stream' },
+      signal: listen.signal,
+    });
+    expect(stream.status).toBe(200);
+    // B waits for A's lease on the watch to lapse (LEASE_MS), then watches.
+    const deadline = Date.now() + 20_000;
+    while (!b.stderr().includes('watching a resource') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 500));
+    await call(b.url, session, 4, 'ama2_send_message', { thread_id: threadId, content: 'after A' });
+    const heard = await readUntil(stream, (text) => text.includes('notifications/resources/updated'), 8000);
+    expect(messagesOf(heard).find((m) => m.method === 'notifications/resources/updated')?.params).toEqual({
+      uri,
+    });
+    listen.abort();
+  }, 45_000);
 });

@@ -116,4 +116,8 @@ export type RunWatch = (signal: AbortSignal, changed: () => void) => Promise<voi
 export interface FleetWatch {
   /** Runs until `signal` aborts or the watch ends by itself; throws what the watch throws. */
   watch(sessionId: string, uri: string, signal: AbortSignal, run: RunWatch): Promise<void>;
+  /** Records (or forgets) a session's subscription where every replica sees it. */
+  remember(sessionId: string | undefined, uri: string, subscribed: boolean): Promise<void>;
+  /** How to subscribe `server`'s session again, on a replica that did not take its subscribe. */
+  offer(server: object, subscribe: (uri: string) => void): void;
 }
