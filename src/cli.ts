@@ -12,6 +12,7 @@ import {
   usage,
 } from './core/config.js';
 import { createLogger, type Logger, scrubSecrets } from './core/log.js';
+import type { FleetWatch } from './core/resources/watchers.js';
 import { type GuideSection, SANDBOX_GUIDE_URI } from './core/sandbox-guide.js';
 import { toolsetsWarning } from './core/tools/platforms-status.js';
 import { PLATFORM_MODULES } from './platforms/index.js';
@@ -35,7 +36,7 @@ interface Runtime {
   log: Logger;
   clients: Clients;
   cleanups: Array<() => Promise<void>>;
-  makeServer(clients?: Clients, log?: Logger): McpServer;
+  makeServer(clients?: Clients, log?: Logger, fleet?: FleetWatch): McpServer;
 }
 
 async function run(config: Config): Promise<void> {
@@ -61,8 +62,9 @@ async function run(config: Config): Promise<void> {
   const warning = toolsetsWarning(config.namedToolsets, clients, PLATFORM_MODULES);
   if (warning) process.stderr.write(`agent-platforms-mcp: warning: ${warning}\n`);
 
-  const makeServer = (sessionClients: Clients = clients, sessionLog: Logger = log) =>
+  const makeServer = (sessionClients: Clients = clients, sessionLog: Logger = log, fleet?: FleetWatch) =>
     createServer({
+      ...(fleet ? { fleet } : {}),
       clients: sessionClients,
       log: sessionLog,
       toolsets: config.toolsets,
@@ -137,7 +139,7 @@ async function serveHttp(runtime: Runtime): Promise<string> {
     return { ready: configured.every((p) => p.reachable && p.authenticated), detail: configured };
   };
   const credentialHeaders = Object.keys(CREDENTIAL_HEADERS);
-  const handle = await startHttpServer(config.http, (req) => makeSession(runtime, req), log, {
+  const handle = await startHttpServer(config.http, (req, fleet) => makeSession(runtime, req, fleet), log, {
     readiness,
     credentialHeaders,
   }).catch((error: unknown) => {
@@ -152,10 +154,10 @@ async function serveHttp(runtime: Runtime): Promise<string> {
  * credentials are scrubbed from its own results and log lines only (issue #12 E2); one that
  * brings none shares the server's.
  */
-async function makeSession({ config, makeServer }: Runtime, req: IncomingMessage) {
+async function makeSession({ config, makeServer }: Runtime, req: IncomingMessage, fleet?: FleetWatch) {
   const own = credentialsFromHeaders(req.headers, config.credentials, process.env);
   if (!own) {
-    const server = makeServer();
+    const server = makeServer(undefined, undefined, fleet);
     return { server, close: () => server.close().catch(() => {}) };
   }
   const sessionLog = createLogger({ level: config.logLevel, secrets: credentialSecrets(own) });
@@ -164,7 +166,7 @@ async function makeSession({ config, makeServer }: Runtime, req: IncomingMessage
     { logger: sessionLog.child({ component: 'http-client' }) },
     'session',
   );
-  const server = makeServer(sessionClients, sessionLog);
+  const server = makeServer(sessionClients, sessionLog, fleet);
   return {
     server,
     close: async () => {

@@ -25,7 +25,7 @@ import {
 } from './core/resources/define.js';
 import { answerUnknownResources, RpcError } from './core/resources/not-found.js';
 import { RecentResources } from './core/resources/recent.js';
-import { Watchers, WatchLimitError } from './core/resources/watchers.js';
+import { type FleetWatch, type RunWatch, Watchers, WatchLimitError } from './core/resources/watchers.js';
 import { type GuideSection, registerSandboxGuide, SANDBOX_GUIDE_URI } from './core/sandbox-guide.js';
 import { toolListEntry } from './core/tool-schema.js';
 import { allTools } from './core/tools/index.js';
@@ -46,6 +46,8 @@ export interface ServerOptions {
   maxWatchers?: number;
   /** False in stateless HTTP mode: nothing can be watched between requests. */
   subscriptions?: boolean;
+  /** HTTP sessions: watches shared by sessions and replicas (one per resource and credentials). */
+  fleet?: FleetWatch;
   /** The platform modules to offer (default: every module in src/platforms/index.ts). */
   platforms?: readonly PlatformModule[];
   /** Overrides for tests; default to the platforms' own. */
@@ -132,7 +134,14 @@ export function createServer(options: ServerOptions): McpServer {
   const closed = new AbortController();
   const watchers = options.subscriptions === false ? undefined : watchersOf(session);
   if (watchers)
-    registerSubscriptions(server, resources, watchers, resourceContext(closed.signal), session.notifyClient);
+    registerSubscriptions(
+      server,
+      resources,
+      watchers,
+      resourceContext(closed.signal),
+      session.notifyClient,
+      options.fleet,
+    );
   else refuseSubscriptions(server);
 
   const previousOnClose = server.server.onclose;
@@ -321,44 +330,59 @@ function registerSubscriptions(
   watchers: Watchers,
   ctx: ResourceContext,
   notifyClient: (level: LoggingLevel, data: Record<string, unknown>) => void,
+  fleet?: FleetWatch,
 ): void {
   const matchers = resources
     .filter((def) => def.watch)
     .map((def) => ({ def, template: new UriTemplate(def.uriTemplate) }));
 
+  /** Starts watching `uri`; false when no resource of this server can be watched there. */
+  const subscribe = (uri: string): boolean => {
+    const match = matchers.map((m) => ({ ...m, vars: m.template.match(uri) })).find((m) => m.vars);
+    if (!match?.vars) return false;
+    const { def, vars } = match;
+    const run: RunWatch = (signal, changed) =>
+      def.watch!(flattenVariables(vars), { ...withClient(ctx, def), signal }, { signal, changed });
+    watchers.subscribe(uri, async (signal) => {
+      const sessionId = server.server.transport?.sessionId;
+      if (fleet && sessionId) return fleet.watch(sessionId, uri, signal, run);
+      await run(signal, () => {
+        server.server.sendResourceUpdated({ uri }).catch(() => {});
+      });
+    });
+    return true;
+  };
+  // Another replica may resume this session's subscriptions (a GET stream opened there).
+  fleet?.offer(server, (uri) => {
+    try {
+      subscribe(uri);
+    } catch {
+      // Past MCP_MAX_WATCHERS or closing: the client subscribes again if it still cares.
+    }
+  });
+
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
     const uri = request.params.uri;
-    for (const { def, template } of matchers) {
-      const vars = template.match(uri);
-      if (!vars) continue;
-      try {
-        watchers.subscribe(uri, async (signal) => {
-          await def.watch!(
-            flattenVariables(vars),
-            { ...withClient(ctx, def), signal },
-            {
-              signal,
-              changed: () => {
-                server.server.sendResourceUpdated({ uri }).catch(() => {});
-              },
-            },
-          );
-        });
-      } catch (error) {
-        if (error instanceof WatchLimitError) throw new RpcError(ErrorCode.InvalidRequest, error.message);
-        throw error;
-      }
-      notifyClient('debug', { subscribed: uri });
-      return {};
+    let watched: boolean;
+    try {
+      watched = subscribe(uri);
+    } catch (error) {
+      if (error instanceof WatchLimitError) throw new RpcError(ErrorCode.InvalidRequest, error.message);
+      throw error;
     }
-    throw new RpcError(
-      ErrorCode.InvalidParams,
-      `${uri} cannot be subscribed to: subscriptions work on conversation histories (${matchers.map((m) => m.def.uriTemplate).join(', ') || 'none configured'}).`,
-    );
+    if (!watched)
+      throw new RpcError(
+        ErrorCode.InvalidParams,
+        `${uri} cannot be subscribed to: subscriptions work on conversation histories (${matchers.map((m) => m.def.uriTemplate).join(', ') || 'none configured'}).`,
+      );
+    await fleet?.remember(server.server.transport?.sessionId, uri, true);
+    notifyClient('debug', { subscribed: uri });
+    return {};
   });
 
   server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
     watchers.unsubscribe(request.params.uri);
+    await fleet?.remember(server.server.transport?.sessionId, request.params.uri, false);
     return {};
   });
 }

@@ -40,6 +40,8 @@ export interface HttpOptions {
   sessionIdleMs: number;
   /** Requests one session may have unanswered at once (429 past it). */
   maxInFlightPerSession: number;
+  /** Share sessions, events, subscriptions and limits with other replicas through this Redis. */
+  redisUrl?: string;
   /** Resumable-stream events kept: per session by bytes and age, and for all sessions together. */
   eventStore: { sessionBytes: number; totalBytes: number; maxAgeMs: number };
   connections: {
@@ -104,6 +106,8 @@ export const ENV_VARS = {
     'public base URL of this server: the resource in the OAuth metadata (default: the bound address; required for OAuth with a non-loopback --host); its host is an allowed Host',
   MCP_SANDBOX:
     'true runs against the built-in emulators, like --sandbox (for clients that set only variables)',
+  MCP_REDIS_URL:
+    'redis:// or rediss:// URL: HTTP replicas share sessions, resumable events, subscriptions and limits through it (no sticky routing needed)',
   SANDBOX_FAULTS: 'sandbox fault injection, e.g. seed=1,latency=5-50,5xx=0.1,429=0.05,drop=0.02',
   LOG_LEVEL: `log level on stderr: ${LOG_LEVELS.join(', ')} (default info)`,
 } as const;
@@ -264,6 +268,13 @@ const ServerEnvSchema = z.object({
     .enum(['true', 'false', '1', '0'], { error: 'MCP_SANDBOX must be true or false' })
     .transform((v) => v === 'true' || v === '1')
     .default(false),
+  MCP_REDIS_URL: z
+    .string()
+    .regex(
+      /^rediss?:\/\/\S+$/,
+      'MCP_REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://redis:6379/0',
+    )
+    .optional(),
   SANDBOX_FAULTS: z.string().optional(),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
@@ -465,6 +476,7 @@ function httpOptions(f: Flags, e: ServerEnv): HttpOptions {
       maxConnectionsPerAddress: e.MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
     },
     ...(e.MCP_PUBLIC_URL ? { publicUrl: e.MCP_PUBLIC_URL } : {}),
+    ...(e.MCP_REDIS_URL ? { redisUrl: e.MCP_REDIS_URL } : {}),
     ...(e.MCP_AUTH_ISSUER && e.MCP_AUTH_AUDIENCE && e.MCP_AUTH_JWKS_URL
       ? {
           oauth: {

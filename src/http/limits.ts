@@ -4,6 +4,7 @@ import { isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpOptions } from '../core/config.js';
 import type { Principal } from './auth.js';
 import { refuse } from './reply.js';
+import type { Admission, SharedState } from './shared.js';
 import { RateWindow } from './support.js';
 
 /** JSON-RPC messages in a POST body (a batch counts each); GET and DELETE count one. */
@@ -130,16 +131,17 @@ export class Tally {
  * Each check answers the refusal itself and returns false.
  */
 export class Limits {
-  readonly #rate: RateLimiter;
   /** Stateless calls in flight, per principal; `total` is what shutdown waits for. */
   readonly statelessCalls = new Tally();
 
-  constructor(private readonly options: HttpOptions) {
-    this.#rate = new RateLimiter(options.sessionRatePerMinute);
-  }
+  /** The rate and the session caps are counted in `shared`: across replicas with Redis. */
+  constructor(
+    private readonly options: HttpOptions,
+    private readonly shared: SharedState,
+  ) {}
 
-  takeRate(principal: Principal, count: number, res: ServerResponse): boolean {
-    const allowed = this.#rate.take(principal.rateKey, count);
+  async takeRate(principal: Principal, count: number, res: ServerResponse): Promise<boolean> {
+    const allowed = await this.shared.takeRate(principal.rateKey, count);
     if (allowed.ok) return true;
     refuse(
       res,
@@ -150,13 +152,13 @@ export class Limits {
     return false;
   }
 
-  /** Before a session opens: `open` sessions in all, `owned` of them by this principal. */
-  admitSession(open: number, owned: number, res: ServerResponse): boolean {
+  /** After a new session asked to be entered (SessionTable.admit): refuses it when a cap was reached. */
+  admitSession(admission: Admission, res: ServerResponse): boolean {
     const { maxSessions, maxSessionsPerPrincipal } = this.options;
     const full =
-      open >= maxSessions
+      admission === 'full'
         ? `Too many open sessions (MCP_MAX_SESSIONS=${maxSessions}); close idle ones or retry later`
-        : owned >= maxSessionsPerPrincipal
+        : admission === 'owner-full'
           ? `Too many open sessions for this client (MCP_MAX_SESSIONS_PER_PRINCIPAL=${maxSessionsPerPrincipal}); close some (DELETE /mcp) or let them idle out`
           : undefined;
     if (full) refuse(res, 503, full, { 'retry-after': '5' });

@@ -1,16 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError, type HttpOptions } from '../core/config.js';
 import { type Logger, scrubSecrets } from '../core/log.js';
+import type { FleetWatch } from '../core/resources/watchers.js';
 import { type Auth, type Principal, principalOf } from './auth.js';
+import type { Fleet } from './fleet.js';
 import { type Limits, messageCount, requestsIn } from './limits.js';
 import { NO_SESSION, parseBody, refuse } from './reply.js';
-import type { Session, SessionHandle, SessionTable } from './sessions.js';
+import type { Found, Session, SessionHandle, SessionTable } from './sessions.js';
 import { resumable } from './streams.js';
 
-/** Throws ConfigError for credential headers that fail validation (answered 400). */
-export type SessionFactory = (req: IncomingMessage) => Promise<SessionHandle>;
+/**
+ * Throws ConfigError for credential headers that fail validation (answered 400). A stateful
+ * session gets the shared subscriptions (`fleet`).
+ */
+export type SessionFactory = (req: IncomingMessage, fleet?: FleetWatch) => Promise<SessionHandle>;
 
 export interface McpContext {
   options: HttpOptions;
@@ -18,6 +24,7 @@ export interface McpContext {
   auth: Auth;
   limits: Limits;
   sessions: SessionTable;
+  fleet: Fleet;
   makeSession: SessionFactory;
   /** Request headers a browser may send besides the protocol's own: the platform credential headers. */
   credentialHeaders: readonly string[];
@@ -43,7 +50,7 @@ export function createMcpRoute(
     // Every message of a batch counts, per principal (the address when unauthenticated), in
     // both modes and for initialize too, so neither a batch nor a new session escapes it (E4).
     const principal = principalOf(req, auth);
-    if (!ctx.limits.takeRate(principal, messageCount(body), res)) return;
+    if (!(await ctx.limits.takeRate(principal, messageCount(body), res))) return;
     if (ctx.options.stateless) return serveStateless(ctx, req, res, body, principal);
     return serveStateful(ctx, req, res, body, principal);
   };
@@ -104,12 +111,32 @@ async function serveStateful(
 ): Promise<void> {
   const sessionId = req.headers['mcp-session-id'];
   if (typeof sessionId !== 'string') return initialize(ctx, req, res, body, principal);
-  const session = ctx.sessions.find(sessionId, principal, req);
+  const found = await ctx.sessions.find(sessionId, principal, req);
+  const session = found && (await liveCopy(ctx, found, req, res));
   if (!session) return refuse(res, 404, NO_SESSION);
   session.lastSeen = Date.now();
-  if (req.method === 'GET') ctx.sessions.listen(session, res);
-  if (req.method !== 'POST') return session.transport.handleRequest(req, res);
-  await post(ctx, session, req, res, body);
+  if (req.method === 'GET') {
+    ctx.sessions.listen(session, res);
+    void ctx.fleet
+      .resume(session)
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'subscriptions not resumed'));
+  }
+  if (req.method === 'POST') return post(ctx, session, req, res, body);
+  const answer = () => session.transport.handleRequest(req, res);
+  // The record goes before the answer, so no replica serves the session once the client has the 200.
+  if (req.method === 'DELETE') return ctx.sessions.end(sessionId, answer);
+  await answer();
+}
+
+/** This replica's copy of the session, built from its record when another replica opened it. */
+async function liveCopy(
+  ctx: McpContext,
+  found: Found,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Session | undefined> {
+  if ('session' in found) return found.session;
+  return ctx.sessions.adopt(found.record, () => sessionServer(ctx, req, res));
 }
 
 async function initialize(
@@ -122,13 +149,14 @@ async function initialize(
   if (req.method !== 'POST') return refuse(res, 400, 'Mcp-Session-Id header is required');
   if (!isInitializeRequest(body))
     return refuse(res, 400, 'No session: send initialize first, then the Mcp-Session-Id header it returns');
-  if (!ctx.limits.admitSession(ctx.sessions.size, ctx.sessions.ownedBy(principal), res)) return;
+  const record = ctx.sessions.recordFor(randomUUID(), req, body.params, principal);
+  if (!ctx.limits.admitSession(await ctx.sessions.admit(record), res)) return;
   const handle = await sessionServer(ctx, req, res);
-  if (!handle) return;
-  const session = await ctx.sessions.open(req, handle, principal);
+  if (!handle) return ctx.sessions.end(record.id);
+  const session = await ctx.sessions.open(record, handle);
   await post(ctx, session, req, res, body);
   // The transport refused the initialize (e.g. 406): nothing references this server any more.
-  if (!session.transport.sessionId) await handle.close();
+  if (!session.transport.sessionId) await Promise.all([handle.close(), ctx.sessions.end(record.id)]);
 }
 
 async function post(
@@ -182,7 +210,7 @@ async function sessionServer(
   res: ServerResponse,
 ): Promise<SessionHandle | undefined> {
   try {
-    return await ctx.makeSession(req);
+    return await ctx.makeSession(req, ctx.options.stateless ? undefined : ctx.fleet);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     refuse(res, 400, scrubSecrets(`Invalid credential headers: ${error.message}`));

@@ -44,7 +44,7 @@ export function createRouter(ctx: RoutesContext): (req: IncomingMessage, res: Se
         version: VERSION,
         sessions: ctx.sessions.size,
         live_servers: ctx.liveServers(),
-        event_store_bytes: ctx.sessions.eventBudget.bytes,
+        event_store_bytes: ctx.sessions.shared.eventBytes(),
       });
     }
     if (!hostAllowed(ctx, req.headers.host)) {

@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { HttpOptions } from '../core/config.js';
 import type { Logger } from '../core/log.js';
 import { createAuth } from './auth.js';
+import { Fleet } from './fleet.js';
 import { guardConnections, Limits } from './limits.js';
 import { createMcpRoute, type McpContext, type SessionFactory } from './mcp.js';
 import { createRouter } from './routes.js';
 import { SessionTable } from './sessions.js';
+import { MemoryState, type SharedState } from './shared.js';
 
 export type { SessionFactory } from './mcp.js';
 export type { SessionHandle } from './sessions.js';
@@ -52,8 +54,12 @@ export async function startHttpServer(
   const baseUrl = () => options.publicUrl ?? `http://${displayHost(options.host)}:${boundPort}`;
   const auth = await createAuth(options, () => `${baseUrl()}/.well-known/oauth-protected-resource`);
   const { credentialHeaders } = extras;
-  const sessions = new SessionTable(options, credentialHeaders, log);
-  const limits = new Limits(options);
+  const shared: SharedState = options.redisUrl
+    ? await (await import('./redis.js')).connectRedis(options.redisUrl, options, log)
+    : new MemoryState(options);
+  const sessions = new SessionTable(options, credentialHeaders, log, shared);
+  const limits = new Limits(options, shared);
+  const fleet = new Fleet(shared, sessions, log);
   const state = { closing: false, statelessLive: 0 };
   const mcpContext: McpContext = {
     options,
@@ -61,6 +67,7 @@ export async function startHttpServer(
     auth,
     limits,
     sessions,
+    fleet,
     makeSession,
     credentialHeaders,
     state,
@@ -106,6 +113,8 @@ export async function startHttpServer(
       // Calls only: an open GET stream (a listener) is closed, not waited for.
       const busy = () => sessions.callsInFlight() + limits.statelessCalls.total > 0;
       await drain(httpServer, busy, () => sessions.closeAll(), deadlineMs);
+      fleet.close();
+      await shared.close();
     },
   };
 }

@@ -104,3 +104,20 @@ export async function pollWatch<T>(options: PollOptions<T>): Promise<void> {
     }
   }
 }
+
+/** A watch as server.ts runs it: until `signal` aborts, calling `changed` on each change. */
+export type RunWatch = (signal: AbortSignal, changed: () => void) => Promise<void>;
+
+/**
+ * Subscriptions shared by the sessions and replicas of an HTTP deployment (src/http/fleet.ts): a
+ * resource is watched once for all sessions with the same credentials, on whichever replica holds
+ * the watch, and each update reaches a subscriber on the replica holding its GET stream.
+ */
+export interface FleetWatch {
+  /** Runs until `signal` aborts or the watch ends by itself; throws what the watch throws. */
+  watch(sessionId: string, uri: string, signal: AbortSignal, run: RunWatch): Promise<void>;
+  /** Records (or forgets) a session's subscription where every replica sees it. */
+  remember(sessionId: string | undefined, uri: string, subscribed: boolean): Promise<void>;
+  /** How to subscribe `server`'s session again, on a replica that did not take its subscribe. */
+  offer(server: object, subscribe: (uri: string) => void): void;
+}
