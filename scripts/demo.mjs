@@ -68,7 +68,18 @@ for (const message of ['Hi, I would like to book an appointment.', 'Thursday at 
 }
 await call('amigo_close_conversation', { conversation_id: conversationId });
 
-console.log('\nAmigo: a scripted test conversation on the same service, scored');
+console.log("\nAmigo: a new version of the service's agent, pinned in a version set, then a scored test");
+const agentVersion = await call('amigo_create_agent_version', {
+  agent_id: service.agent_id,
+  changes: { background: 'Books, moves and cancels appointments; confirms every change in one sentence.' },
+});
+say('version', `${agentVersion.version} (from ${agentVersion.previous_version})`);
+for (const change of agentVersion.changes) say('', change);
+const pinned = await call('amigo_update_service', {
+  service_id: service.id,
+  version_set: { name: 'release', agent_version_number: agentVersion.version },
+});
+for (const change of pinned.changes) say('service', change);
 const test = await call('amigo_test_service', {
   service_id: service.id,
   user_turns: ['Hi, I need a check-up.', 'Friday works for me.', "No, that's all. Goodbye."],
