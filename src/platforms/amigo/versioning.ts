@@ -29,6 +29,13 @@ export const diffOutput = {
   total_changes: z.number().describe('How many changes in all.'),
 };
 
+/** What the create-version tools answer besides their object's id. */
+export const versionOutput = {
+  version: z.number().describe('The new version.'),
+  previous_version: z.number().describe('The version it was made from.'),
+  ...diffOutput,
+};
+
 async function operation(ctx: Ctx, operationId: string) {
   const module = ctx.platforms.find((m) => m.name === 'amigo');
   const catalog = module && (await catalogOf(module));

@@ -4,11 +4,11 @@ import {
   changeOf,
   changesParam,
   checkBody,
-  diffOutput,
   diffResult,
   merged,
   pick,
   refuseUnknown,
+  versionOutput,
 } from '../versioning.js';
 
 const OPERATION = 'create-agent-version';
@@ -22,9 +22,7 @@ export default defineAmigoTool({
   input: { agent_id: agentIdParam, changes: changesParam(OPERATION) },
   output: {
     agent_id: z.string().describe('Agent id.'),
-    version: z.number().describe('The new version.'),
-    previous_version: z.number().describe('The version it was made from.'),
-    ...diffOutput,
+    ...versionOutput,
   },
   // Versions are added, never overwritten: the previous one stays readable (and pinnable).
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

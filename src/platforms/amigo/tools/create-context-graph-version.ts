@@ -5,11 +5,11 @@ import {
   changeOf,
   changesParam,
   checkBody,
-  diffOutput,
   diffResult,
   merged,
   pick,
   refuseUnknown,
+  versionOutput,
 } from '../versioning.js';
 
 const OPERATION = 'create-context_graph-version';
@@ -45,9 +45,7 @@ export default defineAmigoTool({
   input: { context_graph_id: contextGraphIdParam, changes: changesParam(OPERATION) },
   output: {
     context_graph_id: z.string().describe('Context graph id.'),
-    version: z.number().describe('The new version.'),
-    previous_version: z.number().describe('The version it was made from.'),
-    ...diffOutput,
+    ...versionOutput,
   },
   // Versions are added, never overwritten: the previous one stays readable (and pinnable).
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
