@@ -49,7 +49,7 @@ describe('parseConfig', () => {
     expect(run([], { MCP_SANDBOX: 'true' }).sandbox).toBe(true);
     expect(run([], { MCP_SANDBOX: '1' }).sandbox).toBe(true);
     expect(run(['--sandbox'], { MCP_SANDBOX: 'false' }).sandbox).toBe(true);
-    expect(failure([], { MCP_SANDBOX: 'false' })).toContain('No platform is configured');
+    expect(failure([], { MCP_SANDBOX: 'false' })).toContain('no platform is configured');
     expect(failure([], { MCP_SANDBOX: 'yes' })).toBe('MCP_SANDBOX must be true or false');
   });
 

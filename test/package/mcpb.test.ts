@@ -85,7 +85,7 @@ describe('the Claude Desktop extension (npm run mcpb)', () => {
     const { args, env } = await launch({});
     const result = spawnSync(process.execPath, args, { env: cliEnv(env), encoding: 'utf8', timeout: 15_000 });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('No platform is configured');
+    expect(result.stderr).toContain('no platform is configured');
     expect(result.stderr).not.toContain('user_config');
   });
 });
