@@ -196,13 +196,15 @@ function registerTools(server: McpServer, session: Session): void {
         description: tool.description,
         // Passed through as sent: runTool parses them, so an unknown name is refused, not dropped.
         inputSchema: RAW_ARGUMENTS,
-        outputSchema: tool.output,
+        // No outputSchema here: runTool validates every result against the tool's own (once, not
+        // twice), tools/list is answered below, and the SDK would build its zod copy per session.
         annotations: tool.annotations,
       },
       (args: Record<string, unknown>, extra) => callTool(session, tool, args, extra),
     );
   }
-  // tools/list is served from the registry in its slim form (see core/tool-schema.ts), computed once.
+  // tools/list is served from the registry in its slim form (core/tool-schema.ts), built once per
+  // process for each tool.
   const listed = tools.map(toolListEntry);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 }

@@ -66,7 +66,20 @@ function listedAnnotations(a: ToolDefinition['annotations']): Tool['annotations'
   return { readOnlyHint: true, openWorldHint: a.openWorldHint };
 }
 
+// One entry per tool definition for the whole process: sessions share it (issue #15: building it
+// per session cost ~9 ms of CPU and its own copy of every schema).
+const entries = new WeakMap<ToolDefinition, Tool>();
+
 export function toolListEntry(tool: ToolDefinition): Tool {
+  let entry = entries.get(tool);
+  if (!entry) {
+    entry = buildEntry(tool);
+    entries.set(tool, entry);
+  }
+  return entry;
+}
+
+function buildEntry(tool: ToolDefinition): Tool {
   return {
     name: tool.name,
     title: tool.title,
