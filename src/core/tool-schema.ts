@@ -2,50 +2,52 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ToolDefinition } from './registry.js';
 
-// The tools/list entry of a tool, as small as it can be while every field stays described: JSON
-// Schema 2020-12 (the MCP default dialect, so no `$schema` on every schema), no restatement of
-// defaults (`propertyNames: string`, `additionalProperties: {}`), and output objects left open so
-// a client that caches the schema keeps working when a later version adds a field.
+// The tools/list entry of a tool, as small as it can be (issue #15's context budget) while every
+// input field stays described: JSON Schema 2020-12 (the MCP default dialect, so no `$schema` on
+// every schema), no restatement of defaults (`propertyNames: string`, `additionalProperties: {}`),
+// output schemas for validation only, and output objects left open so a client that caches the
+// schema keeps working when a later version adds a field.
 
 type Json = Record<string, unknown>;
+
+/**
+ * Whether a schema keyword is left out of the list. Every test checks the value's type too: the
+ * same loop walks `properties` maps, where a field may be named `pattern` or `required`.
+ */
+function dropped(key: string, value: unknown, output: boolean, depth: number): boolean {
+  if (key === '$schema') return true;
+  if (output) {
+    // Which fields a result always has matters at its top; inside items and nested objects it is
+    // detail no client acts on (the server validated the result against the full schema).
+    if (key === 'required' && Array.isArray(value)) return depth > 0;
+    // An output schema is for validation: a client's model reads the result, not these words
+    // (docs/tools.md keeps them, from outputDocSchema).
+    if (key === 'description' && typeof value === 'string') return true;
+    if (key === 'additionalProperties' && value === false) return true;
+  } else {
+    // String length caps the server enforces anyway (its refusal names the field and the bound):
+    // "not empty" and sanity maxima cost a model tokens on every turn and rarely matter.
+    if (key === 'minLength' && value === 1) return true;
+    if (key === 'maxLength' && typeof value === 'number') return true;
+    // Id and key patterns guard the request path, not the model's choice: the value comes from
+    // another tool, and a refusal names the format (like uuidParam's refinement). zod's email()
+    // pattern would say `format: email` again in 150 characters.
+    if (key === 'pattern' && typeof value === 'string') return true;
+  }
+  // zod's int() bounds: JSON numbers past 2^53 are not integers a client could send anyway.
+  if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER)
+    return true;
+  const object = value !== null && typeof value === 'object' ? (value as Json) : undefined;
+  if (key === 'propertyNames' && object?.type === 'string' && Object.keys(object).length === 1) return true;
+  return key === 'additionalProperties' && object !== undefined && Object.keys(object).length === 0;
+}
 
 function slim(node: unknown, output: boolean, depth = 0): unknown {
   if (Array.isArray(node)) return node.map((n) => slim(n, output, depth));
   if (node === null || typeof node !== 'object') return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node as Json)) {
-    // Which fields a result always has matters at its top; inside items and nested objects it is
-    // detail no client acts on (the server validated the result against the full schema).
-    if (output && depth > 0 && key === 'required' && Array.isArray(value)) continue;
-    if (key === '$schema') continue;
-    // String length caps the server enforces anyway (its refusal names the field and the bound):
-    // "not empty" and sanity maxima cost a model tokens on every turn and rarely matter.
-    if (!output && key === 'minLength' && value === 1) continue;
-    if (!output && key === 'maxLength') continue;
-    // Id and key patterns guard the request path, not the model's choice: the value comes from
-    // another tool, and a refusal names the format (like uuidParam's refinement). zod's email()
-    // pattern would say `format: email` again in 150 characters.
-    if (!output && key === 'pattern') continue;
-    // An output schema is for validation: a client's model reads the result, not these words
-    // (docs/tools.md keeps them, from outputDocSchema).
-    if (output && key === 'description' && typeof value === 'string') continue;
-    // zod's int() bounds: JSON numbers past 2^53 are not integers a client could send anyway.
-    if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER)
-      continue;
-    if (
-      key === 'propertyNames' &&
-      (value as Json)?.type === 'string' &&
-      Object.keys(value as Json).length === 1
-    )
-      continue;
-    if (key === 'additionalProperties' && (output ? value === false : false)) continue;
-    if (
-      key === 'additionalProperties' &&
-      value !== null &&
-      typeof value === 'object' &&
-      Object.keys(value as Json).length === 0
-    )
-      continue;
+    if (dropped(key, value, output, depth)) continue;
     out[key] = slim(value, output, depth + 1);
   }
   return out;
