@@ -37,9 +37,10 @@ export interface HttpExtras {
 const displayHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /**
- * Streamable HTTP per DESIGN.md "Transports": /mcp, /healthz, /readyz; Host and Origin checks
+ * Streamable HTTP (README "HTTP transport"): /mcp, /healthz, /readyz; Host and Origin checks
  * against DNS rebinding; a static bearer or OAuth resource-server mode; per-session credentials,
- * limits and resumable streams; a stateless mode for replicas; graceful shutdown. The parts:
+ * limits and resumable streams; replicas either stateless or sharing sessions through Redis
+ * (MCP_REDIS_URL, README "Deployment: more than one replica"); graceful shutdown. The parts:
  * auth.ts (who is calling), sessions.ts (the session table), limits.ts and streams.ts (what a
  * client may use), mcp.ts and routes.ts (what each path answers).
  */

@@ -1,6 +1,6 @@
 import type { OpenApiDocument, PlatformModule } from '../platform.js';
 
-// The operation catalog (issue #14, DESIGN.md "Operation catalog"): every operation of every
+// The operation catalog (issue #14; README "Any operation: the catalog"): every operation of every
 // platform module that has an OpenAPI document, indexed once per module. Nothing here names a
 // platform: a module without `openapi()` has no catalog.
 
