@@ -204,9 +204,8 @@ function registerTools(server: McpServer, session: Session): void {
     );
   }
   // tools/list is served from the registry in its slim form (core/tool-schema.ts), built once per
-  // process for each tool.
-  const listed = tools.map(toolListEntry);
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  // process for each tool, on the first tools/list rather than before initialize (cold start).
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(toolListEntry) }));
 }
 
 const RAW_ARGUMENTS = z.looseObject({});

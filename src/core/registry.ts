@@ -107,12 +107,15 @@ export interface ToolSelection {
 
 /** The tools a session is offered: configured platforms in the chosen toolsets, read-only if asked. Order is stable. */
 export function selectTools(tools: readonly ToolDefinition[], selection: ToolSelection): ToolDefinition[] {
-  return tools
-    .filter((tool) => tool.platform === 'core' || selection.toolsets.includes(tool.platform))
-    .filter((tool) => tool.platform === 'core' || selection.clients[tool.platform] !== undefined)
-    .filter((tool) => !selection.readOnly || tool.annotations.readOnlyHint)
-    .filter((tool) => tool.available?.(selection.clients[tool.platform], selection) ?? true)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    tools
+      .filter((tool) => tool.platform === 'core' || selection.toolsets.includes(tool.platform))
+      .filter((tool) => tool.platform === 'core' || selection.clients[tool.platform] !== undefined)
+      .filter((tool) => !selection.readOnly || tool.annotations.readOnlyHint)
+      .filter((tool) => tool.available?.(selection.clients[tool.platform], selection) ?? true)
+      // Code-point order: names are ASCII, and localeCompare's first call loads ICU (~7 ms at start).
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  );
 }
 
 /** What a platform's errors tell the user to check (PlatformModule.hints). */
