@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError, type HttpOptions } from '../core/config.js';
 import { type Logger, scrubSecrets } from '../core/log.js';
@@ -11,6 +10,7 @@ import { type Limits, messageCount, requestsIn } from './limits.js';
 import { NO_SESSION, parseBody, refuse } from './reply.js';
 import type { Found, Session, SessionHandle, SessionTable } from './sessions.js';
 import { resumable } from './streams.js';
+import { HttpTransport } from './transport.js';
 
 /**
  * Throws ConfigError for credential headers that fail validation (answered 400). A stateful
@@ -192,7 +192,7 @@ async function serveStateless(
   res.once('close', release);
   const handle = await sessionServer(ctx, req, res);
   if (!handle) return;
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const transport = new HttpTransport({ sessionIdGenerator: undefined });
   ctx.state.statelessLive++;
   res.once('close', () => {
     ctx.state.statelessLive--;

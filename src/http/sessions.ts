@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpOptions } from '../core/config.js';
 import type { Logger } from '../core/log.js';
@@ -8,6 +7,7 @@ import { mutable, replayInitialize } from './adopt.js';
 import { credentialFingerprint, type Principal } from './auth.js';
 import type { Admission, SessionEvents, SessionRecord, SharedState } from './shared.js';
 import { SessionCalls } from './streams.js';
+import { HttpTransport } from './transport.js';
 
 /** One MCP server for a session (or, stateless, for one request), built from the request's headers. */
 export interface SessionHandle {
@@ -18,7 +18,7 @@ export interface SessionHandle {
 /** This replica's copy of a session: the live server and transport built from its record. */
 export interface Session {
   id: string;
-  transport: StreamableHTTPServerTransport;
+  transport: HttpTransport;
   handle: SessionHandle;
   lastSeen: number;
   /** Requests not yet answered nor aborted. */
@@ -126,7 +126,7 @@ export class SessionTable {
   /** A live copy for `record`, entered in the table once its transport accepted the initialize. */
   async open(record: SessionRecord, handle: SessionHandle, replay = false): Promise<Session> {
     const events = mutable(this.shared.events(record.id));
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new HttpTransport({
       sessionIdGenerator: () => record.id,
       // A stream that drops can resume with Last-Event-ID, on any replica.
       eventStore: events,
