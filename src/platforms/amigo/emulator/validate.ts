@@ -276,14 +276,17 @@ const quoted = (values: unknown[]) => {
   return parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
 };
 
+/** pydantic's answer when a model (or a tagged union of models) gets something else. */
+const notAnObject = (input: unknown, loc: Loc): Result =>
+  fail(
+    'model_attributes_type',
+    loc,
+    'Input should be a valid dictionary or object to extract fields from',
+    input,
+  );
+
 function model(schema: Schema, input: unknown, loc: Loc): Result {
-  if (!isObject(input))
-    return fail(
-      'model_attributes_type',
-      loc,
-      'Input should be a valid dictionary or object to extract fields from',
-      input,
-    );
+  if (!isObject(input)) return notAnObject(input, loc);
   const value: Record<string, unknown> = {};
   const errors: PydanticError[] = [];
   for (const [name, field] of Object.entries(schema.properties ?? {})) {
@@ -376,13 +379,7 @@ function branchOf(schema: Schema, input: unknown): Schema | undefined {
 
 /** pydantic's tagged union: the tag picks the model, and errors inside it carry the tag in loc. */
 function tagged(schema: Schema, input: unknown, loc: Loc): Result {
-  if (!isObject(input))
-    return fail(
-      'model_attributes_type',
-      loc,
-      'Input should be a valid dictionary or object to extract fields from',
-      input,
-    );
+  if (!isObject(input)) return notAnObject(input, loc);
   const name = schema.discriminator?.propertyName ?? '';
   const discriminator = `'${name}'`;
   if (!(name in input))
