@@ -45,7 +45,7 @@ async function operation(ctx: Ctx, operationId: string) {
 }
 
 /** The request body's fields, as the operation's schema declares them. */
-export async function bodyFields(ctx: Ctx, operationId: string): Promise<string[]> {
+async function bodyFields(ctx: Ctx, operationId: string): Promise<string[]> {
   const { catalog, op } = await operation(ctx, operationId);
   const schema = deref(catalog.document, op.body?.schema ?? {}).schema;
   return Object.keys((schema.properties ?? {}) as Json);
@@ -97,3 +97,34 @@ export function changeOf(before: Json, after: Json, what: string): Diff {
 }
 
 export const diffResult = (found: Diff) => ({ changes: found.lines, total_changes: found.total });
+
+/** How a create-version tool reads and writes its object (an agent, a context graph). */
+interface Versioned {
+  /** The create operation's id in the document, e.g. create-agent-version. */
+  operation: string;
+  /** The create operation's path parameters, for the document check. */
+  params: Json;
+  changes: Json;
+  /** The latest version number (absent or 0: none yet). */
+  latest(): Promise<number | undefined>;
+  read(version: number): Promise<Json>;
+  /** `changes` over the latest version's body fields (default: `merged`). */
+  merge?(before: Json, changes: Json): Json;
+  create(body: Json): Promise<{ version: number }>;
+}
+
+/**
+ * The whole create-version workflow (issue #14): refuse unknown fields before any request, read
+ * the latest version, merge the changes, refuse a no-op and a body the document refuses, create.
+ */
+export async function createVersion(ctx: Ctx, v: Versioned) {
+  const fields = await refuseUnknown(ctx, v.operation, v.changes);
+  // An object with no version yet gets its first from the changes alone.
+  const previous = (await v.latest()) ?? 0;
+  const before = pick(previous > 0 ? await v.read(previous) : {}, fields);
+  const body = (v.merge ?? merged)(before, v.changes);
+  const found = changeOf(before, body, `version ${previous}`);
+  await checkBody(ctx, v.operation, v.params, body);
+  const created = await v.create(body);
+  return { version: created.version, previous_version: previous, ...diffResult(found) };
+}

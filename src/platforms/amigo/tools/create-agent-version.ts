@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { agentIdParam, defineAmigoTool, NOT_FOUND } from '../support.js';
-import {
-  changeOf,
-  changesParam,
-  checkBody,
-  diffResult,
-  merged,
-  pick,
-  refuseUnknown,
-  versionOutput,
-} from '../versioning.js';
+import { changesParam, createVersion, versionOutput } from '../versioning.js';
 
 const OPERATION = 'create-agent-version';
 
@@ -29,21 +20,15 @@ export default defineAmigoTool({
   untrusted: ['changes'],
   notFoundHint: NOT_FOUND.agent,
   async run(input, ctx) {
-    const fields = await refuseUnknown(ctx, OPERATION, input.changes);
-    const agent = await ctx.client.getAgent(input.agent_id, ctx.signal);
-    // An agent with no version yet gets its first from the changes alone.
-    const previous = agent.latest_version ?? 0;
-    const latest = previous > 0 ? await ctx.client.getAgentVersion(input.agent_id, previous, ctx.signal) : {};
-    const before = pick(latest, fields);
-    const body = merged(before, input.changes);
-    const found = changeOf(before, body, `version ${previous}`);
-    await checkBody(ctx, OPERATION, { agent_id: input.agent_id }, body);
-    const created = await ctx.client.createAgentVersion(input.agent_id, body, ctx.signal);
-    return {
-      agent_id: input.agent_id,
-      version: created.version,
-      previous_version: previous,
-      ...diffResult(found),
-    };
+    const id = input.agent_id;
+    const version = await createVersion(ctx, {
+      operation: OPERATION,
+      params: { agent_id: id },
+      changes: input.changes,
+      latest: async () => (await ctx.client.getAgent(id, ctx.signal)).latest_version ?? undefined,
+      read: (n) => ctx.client.getAgentVersion(id, n, ctx.signal),
+      create: (body) => ctx.client.createAgentVersion(id, body, ctx.signal),
+    });
+    return { agent_id: id, ...version };
   },
 });

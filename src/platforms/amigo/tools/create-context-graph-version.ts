@@ -1,16 +1,7 @@
 import { z } from 'zod';
 import { ToolInputError } from '../../../core/input-error.js';
 import { contextGraphIdParam, defineAmigoTool, NOT_FOUND } from '../support.js';
-import {
-  changeOf,
-  changesParam,
-  checkBody,
-  diffResult,
-  merged,
-  pick,
-  refuseUnknown,
-  versionOutput,
-} from '../versioning.js';
+import { changesParam, createVersion, merged, versionOutput } from '../versioning.js';
 
 const OPERATION = 'create-context_graph-version';
 type Json = Record<string, unknown>;
@@ -52,25 +43,20 @@ export default defineAmigoTool({
   untrusted: ['changes'],
   notFoundHint: NOT_FOUND.contextGraph,
   async run(input, ctx) {
-    const fields = await refuseUnknown(ctx, OPERATION, input.changes);
-    const graph = await ctx.client.getContextGraph(input.context_graph_id, ctx.signal);
-    const previous = graph.latest_version ?? 0;
-    const latest =
-      previous > 0
-        ? await ctx.client.getContextGraphVersion(input.context_graph_id, previous, ctx.signal)
-        : {};
-    const before = pick(latest, fields);
-    const { states, ...rest } = input.changes;
-    const body = merged(before, isObject(states) ? rest : input.changes);
-    if (isObject(states)) body.states = mergeStates(before.states, states);
-    const found = changeOf(before, body, `version ${previous}`);
-    await checkBody(ctx, OPERATION, { context_graph_id: input.context_graph_id }, body);
-    const created = await ctx.client.createContextGraphVersion(input.context_graph_id, body, ctx.signal);
-    return {
-      context_graph_id: input.context_graph_id,
-      version: created.version,
-      previous_version: previous,
-      ...diffResult(found),
-    };
+    const id = input.context_graph_id;
+    const version = await createVersion(ctx, {
+      operation: OPERATION,
+      params: { context_graph_id: id },
+      changes: input.changes,
+      latest: async () => (await ctx.client.getContextGraph(id, ctx.signal)).latest_version ?? undefined,
+      read: (n) => ctx.client.getContextGraphVersion(id, n, ctx.signal),
+      merge: (before, changes) => {
+        const { states, ...rest } = changes;
+        if (!isObject(states)) return merged(before, changes);
+        return { ...merged(before, rest), states: mergeStates(before.states, states) };
+      },
+      create: (body) => ctx.client.createContextGraphVersion(id, body, ctx.signal),
+    });
+    return { context_graph_id: id, ...version };
   },
 });

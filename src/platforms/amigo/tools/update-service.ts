@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { diff, sameJson } from '../../../core/diff.js';
+import { sameJson } from '../../../core/diff.js';
 import { ToolInputError } from '../../../core/input-error.js';
 import type { AmigoService } from '../client.js';
 import { defineAmigoTool, NOT_FOUND, serviceIdParam } from '../support.js';
 import {
+  changeOf,
   checkBody,
   diffOutput,
   diffResult,
@@ -67,8 +68,11 @@ export default defineAmigoTool({
       ...pick(service, Object.keys(body)),
       ...(set ? { version_sets: pick((service.version_sets ?? {}) as Json, [name]) } : {}),
     };
-    const found = diff(before, { ...body, ...(set ? { version_sets: { [name]: set.version_set } } : {}) });
-    if (found.total === 0) throw new ToolInputError('changes leave the service as it is: nothing to do.');
+    const found = changeOf(
+      before,
+      { ...body, ...(set ? { version_sets: { [name]: set.version_set } } : {}) },
+      'the service',
+    );
     const params = { service_id: input.service_id };
     await checkBody(ctx, 'update-service', params, body);
     if (set) await checkBody(ctx, 'upsert-service-version-set', { ...params, name }, set);
