@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AMA2_SANDBOX_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli, startHttpCli } from '../helpers/cli.js';
+import { type CliProcess, startCli, startHttpCli } from '../helpers/cli.js';
 import { startClosingStub } from './stub.js';
 
 // Issue #12 C through the built CLI: the reconnect rate, the /api/v1 base URL, an idempotent
@@ -28,13 +28,6 @@ afterEach(() => {
   proc = undefined;
 });
 
-async function startCli(env: Record<string, string>): Promise<CliProcess> {
-  const cli = spawnCli([], env);
-  await cli.rpc('initialize', INITIALIZE_PARAMS);
-  cli.notify('notifications/initialized');
-  return cli;
-}
-
 async function callTool(cli: CliProcess, name: string, args: Record<string, unknown>) {
   const answer = await cli.rpc('tools/call', { name, arguments: args });
   return answer.result as CallToolResult;
@@ -47,7 +40,7 @@ describe('ama2_wait_for_events when the server ends every stream at once', () =>
   it('reconnects with backoff: a 5 s wait stays well under the documented 300 requests a minute', async () => {
     const stub = await startClosingStub();
     try {
-      proc = await startCli({ AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
+      proc = await startCli([], { AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
       const started = Date.now();
       const result = await callTool(proc, 'ama2_wait_for_events', {
         thread_id: 'thread-1',
@@ -71,7 +64,7 @@ describe('AMA2_BASE_URL as the API reference shows it (…/api/v1)', () => {
   it.each(['/api/v1', '/api/v1/'])(
     'a base URL ending in %s works: requests go to /api/v1/chat/…, not /api/v1/api/v1',
     async (suffix) => {
-      proc = await startCli({
+      proc = await startCli([], {
         AMA2_TOKEN: sandbox.ama2.token,
         AMA2_BASE_URL: `${sandbox.ama2.baseUrl}${suffix}`,
       });
@@ -126,7 +119,10 @@ describe('AMA2_BASE_URL as the API reference shows it (…/api/v1)', () => {
 
   it('a 404 on any AMA2 route says the base URL may be wrong, besides the id hint', async () => {
     // A base URL with a wrong path prefix: every route answers 404.
-    proc = await startCli({ AMA2_TOKEN: sandbox.ama2.token, AMA2_BASE_URL: `${sandbox.ama2.baseUrl}/v2` });
+    proc = await startCli([], {
+      AMA2_TOKEN: sandbox.ama2.token,
+      AMA2_BASE_URL: `${sandbox.ama2.baseUrl}/v2`,
+    });
     const calls: Array<[string, Record<string, unknown>]> = [
       ['ama2_create_thread', { target_user_ids: [ADA.id] }],
       ['ama2_send_message', { thread_id: 'thread-1', content: 'hi' }],
@@ -149,7 +145,7 @@ describe('AMA2_BASE_URL as the API reference shows it (…/api/v1)', () => {
 
 describe('ama2_create_thread with initial_message is idempotent', () => {
   it('two calls with the same input leave one message in the thread', async () => {
-    proc = await startCli({ AMA2_TOKEN: sandbox.ama2.token, AMA2_BASE_URL: sandbox.ama2.baseUrl });
+    proc = await startCli([], { AMA2_TOKEN: sandbox.ama2.token, AMA2_BASE_URL: sandbox.ama2.baseUrl });
     const input = { target_user_ids: [SANDBOX_USERS[1]!.id], initial_message: 'Kick-off: agenda for Monday' };
     const first = await callTool(proc, 'ama2_create_thread', input);
     const second = await callTool(proc, 'ama2_create_thread', input);

@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AMA2_SANDBOX_TOKEN } from '../../src/platforms/ama2/emulator/credentials.js';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli, startHttpCli } from '../helpers/cli.js';
+import { type CliProcess, startCli, startHttpCli } from '../helpers/cli.js';
 import { type Ama2Stub, startClosingStub, stubEvent } from './stub.js';
 
 // Reviewer defects in ama2_wait_for_events through the built CLI: a stream closed before anyone
@@ -16,13 +16,6 @@ afterEach(async () => {
   await stub?.close();
   proc = stub = undefined;
 });
-
-async function startCli(env: Record<string, string>): Promise<CliProcess> {
-  const cli = spawnCli([], env);
-  await cli.rpc('initialize', INITIALIZE_PARAMS);
-  cli.notify('notifications/initialized');
-  return cli;
-}
 
 async function wait(cli: CliProcess, args: Record<string, unknown>) {
   const crashed = cli.exit.then(({ code }) => {
@@ -49,7 +42,7 @@ describe('ama2_wait_for_events closing a stream nobody has read yet', () => {
       events: n >= 2 ? [stubEvent('thread-1', 11, 'the reply')] : [],
       has_more: false,
     }));
-    proc = await startCli({ AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
+    proc = await startCli([], { AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
     const result = await wait(proc, { thread_id: 'thread-1', after_seq: 10, timeout_seconds: 10 });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ timed_out: false, latest_seq: 11 });
@@ -62,7 +55,7 @@ describe('ama2_wait_for_events closing a stream nobody has read yet', () => {
 
   it('the catch-up poll fails: an error result or a timeout, never a crash', async () => {
     stub = await startClosingStub(undefined, (n) => (n >= 2 ? 503 : { events: [], has_more: false }));
-    proc = await startCli({ AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
+    proc = await startCli([], { AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
     const result = await wait(proc, { thread_id: 'thread-1', after_seq: 10, timeout_seconds: 3 });
     expect(result.content.length).toBeGreaterThan(0);
     expect(await stillAlive(proc, 500)).toBe('alive');
@@ -109,7 +102,7 @@ describe('ama2_wait_for_events when every stream ends at once', () => {
       events: ms >= appears ? [stubEvent('thread-1', 11, 'the reply')] : [],
       has_more: false,
     }));
-    proc = await startCli({ AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
+    proc = await startCli([], { AMA2_TOKEN: AMA2_SANDBOX_TOKEN, AMA2_BASE_URL: stub.url });
     const result = await wait(proc, { thread_id: 'thread-1', after_seq: 10, timeout_seconds: 30 });
     expect(result.structuredContent).toMatchObject({ timed_out: false, latest_seq: 11 });
     const times = stub.times;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, startCli } from '../helpers/cli.js';
 
 // The built CLI (dist/cli.js) on --sandbox, against the strict Amigo emulator: everything the
 // tools send passes the operations' validation, and what the platform would refuse is refused.
@@ -25,9 +25,7 @@ async function ok(name: string, args: Record<string, unknown> = {}) {
 
 describe('the built CLI with --sandbox, Amigo tools against the strict emulator', () => {
   it('a conversation, entity lookups, a function and the overview all pass validation; no field is ignored', async () => {
-    proc = spawnCli(['--sandbox'], { LOG_LEVEL: 'warn' });
-    await proc.rpc('initialize', INITIALIZE_PARAMS);
-    proc.notify('notifications/initialized');
+    proc = await startCli(['--sandbox'], { LOG_LEVEL: 'warn' });
 
     const services = (await ok('amigo_list_services', { limit: 20 })).services as Array<{
       id: string;
@@ -64,9 +62,7 @@ describe('the built CLI with --sandbox, Amigo tools against the strict emulator'
   });
 
   it('amigo_get_conversation cursors reach the first turn of a long conversation, within a small budget', async () => {
-    proc = spawnCli(['--sandbox'], { LOG_LEVEL: 'warn', MCP_MAX_RESULT_CHARS: '2500' });
-    await proc.rpc('initialize', INITIALIZE_PARAMS);
-    proc.notify('notifications/initialized');
+    proc = await startCli(['--sandbox'], { LOG_LEVEL: 'warn', MCP_MAX_RESULT_CHARS: '2500' });
     const services = (await ok('amigo_list_services', { limit: 20 })).services as Array<{
       id: string;
       channel_type: string;
@@ -117,9 +113,7 @@ describe('the built CLI with --sandbox, Amigo tools against the strict emulator'
   }, 30_000);
 
   it('a value the platform refuses comes back as its 422, naming the field', async () => {
-    proc = spawnCli(['--sandbox']);
-    await proc.rpc('initialize', INITIALIZE_PARAMS);
-    proc.notify('notifications/initialized');
+    proc = await startCli(['--sandbox']);
     // entity_type is `^[a-z0-9_]+$` in the document (EntityTypeString); the old emulator took any.
     const refused = await call('amigo_resolve_entity', { entity_type: 'Patient', phone: '+15550100000' });
     expect(refused.isError).toBe(true);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox.js';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, startCli } from '../helpers/cli.js';
 import { startTestSandbox } from '../helpers/mcp.js';
 
 // amigo_test_service and amigo://simulations/{session_id} on the built CLI, against the sandbox's
@@ -24,14 +24,12 @@ afterEach(() => proc?.kill());
 
 async function start(): Promise<CliProcess> {
   const { baseUrl, apiKey, workspaceId } = sandbox.amigo;
-  proc = spawnCli([], {
+  proc = await startCli([], {
     AMIGO_API_KEY: apiKey,
     AMIGO_WORKSPACE_ID: workspaceId,
     AMIGO_BASE_URL: baseUrl,
     LOG_LEVEL: 'warn',
   });
-  await proc.rpc('initialize', INITIALIZE_PARAMS);
-  proc.notify('notifications/initialized');
   sandbox.emulators.amigo.clearRequests();
   return proc;
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { amigo } from '../../src/platforms/amigo/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox.js';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, startCli } from '../helpers/cli.js';
 import { contractProblems } from './contract.js';
 
 // Issue #14 section 2 on the BUILT CLI: the curated tools that read a context graph and change
@@ -28,14 +28,12 @@ afterEach(() => proc?.kill());
 
 async function start(): Promise<CliProcess> {
   const { baseUrl, apiKey, workspaceId } = sandbox.amigo;
-  proc = spawnCli([], {
+  proc = await startCli([], {
     AMIGO_BASE_URL: baseUrl,
     AMIGO_API_KEY: apiKey,
     AMIGO_WORKSPACE_ID: workspaceId,
     LOG_LEVEL: 'warn',
   });
-  await proc.rpc('initialize', INITIALIZE_PARAMS);
-  proc.notify('notifications/initialized');
   return proc;
 }
 

@@ -4,7 +4,7 @@ import {
   AMA2_SANDBOX_USER_TOKEN,
 } from '../../src/platforms/ama2/emulator/credentials.js';
 import type { Sandbox } from '../../src/sandbox.js';
-import { type CliProcess, callTool, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, callTool, startCli } from '../helpers/cli.js';
 import { startTestSandbox } from '../helpers/mcp.js';
 
 // Issue #14: the catalog sends each operation with the credential its document's `security` names
@@ -20,9 +20,7 @@ afterEach(() => proc?.kill());
 afterAll(() => sandbox?.close());
 
 async function start(env: Record<string, string>): Promise<CliProcess> {
-  proc = spawnCli(['--toolsets', 'ama2'], { AMA2_BASE_URL: sandbox.ama2.baseUrl, ...env });
-  await proc.rpc('initialize', INITIALIZE_PARAMS);
-  proc.notify('notifications/initialized');
+  proc = await startCli(['--toolsets', 'ama2'], { AMA2_BASE_URL: sandbox.ama2.baseUrl, ...env });
   return proc;
 }
 

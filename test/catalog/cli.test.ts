@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliProcess, callTool as call, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, callTool as call, startCli } from '../helpers/cli.js';
 
 // The operation catalog on the built CLI (issue #14): the bundle carries the Amigo document and
 // ajv, --read-only hides api_write, --toolsets limits the platforms, and the four tools stay cheap.
@@ -11,9 +11,7 @@ let proc: CliProcess | undefined;
 afterEach(() => proc?.kill());
 
 async function start(args: string[]): Promise<CliProcess> {
-  proc = spawnCli(['--sandbox', ...args]);
-  await proc.rpc('initialize', INITIALIZE_PARAMS);
-  proc.notify('notifications/initialized');
+  proc = await startCli(['--sandbox', ...args]);
   return proc;
 }
 

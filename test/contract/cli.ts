@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, startCli } from '../helpers/cli.js';
 
 // The built CLI over stdio, pointed at a sandbox emulator started in the test, so the test reads
 // the wire traffic the emulator recorded for each tool call.
@@ -13,9 +13,7 @@ export interface ToolCli {
 }
 
 export async function startToolCli(env: Record<string, string>): Promise<ToolCli> {
-  const cli: CliProcess = spawnCli([], env);
-  await cli.rpc('initialize', INITIALIZE_PARAMS);
-  cli.notify('notifications/initialized');
+  const cli: CliProcess = await startCli([], env);
   return {
     async call(name, args) {
       const answer = await cli.rpc('tools/call', { name, arguments: args });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, startCli } from '../helpers/cli.js';
 
 // Issue #15's context budget, on the built CLI with every platform configured (the sandbox): the
 // whole tools/list a client receives costs at most 12,000 tokens (characters / 4), and the part a
@@ -13,9 +13,7 @@ let proc: CliProcess | undefined;
 afterEach(() => proc?.kill());
 
 async function listedTools(): Promise<Tool[]> {
-  proc = spawnCli(['--sandbox']);
-  await proc.rpc('initialize', INITIALIZE_PARAMS);
-  proc.notify('notifications/initialized');
+  proc = await startCli(['--sandbox']);
   return ((await proc.rpc('tools/list')).result as { tools: Tool[] }).tools;
 }
 

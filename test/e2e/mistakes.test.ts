@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStub } from '../atthene/cli.js';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli, startHttpCli } from '../helpers/cli.js';
+import { type CliProcess, INITIALIZE_PARAMS, spawnCli, startCli, startHttpCli } from '../helpers/cli.js';
 
 // A newcomer's commonest mistakes, answered with the fix by the BUILT CLI (issue #16, problems 4-6).
 
@@ -55,7 +55,7 @@ describe('a misnamed argument is refused with the name it meant, before any requ
     ],
     ['platforms_status', { verbose: true }, 'unknown field "verbose"; this tool takes no arguments.'],
   ])('%s %j', async (tool, args, expected) => {
-    proc = spawnCli([], {
+    proc = await startCli([], {
       AMA2_TOKEN: 'ama_eat_stub_token_0000',
       AMA2_BASE_URL: stub.origin,
       AMIGO_API_KEY: 'amigo_stub_key_00000000',
@@ -64,8 +64,6 @@ describe('a misnamed argument is refused with the name it meant, before any requ
       ATTHENE_API_KEY: 'atthene_stub_key_0000000',
       ATTHENE_BASE_URL: stub.baseUrl,
     });
-    await proc.rpc('initialize', INITIALIZE_PARAMS);
-    proc.notify('notifications/initialized');
     const answer = (await proc.rpc('tools/call', { name: tool, arguments: args })) as ToolAnswer;
     expect(answer.result?.isError, textOf(answer)).toBe(true);
     expect(textOf(answer)).toBe(`Invalid input for ${tool}: ${expected}`);
@@ -283,9 +281,10 @@ describe('--toolsets naming a platform without credentials', () => {
   };
 
   it('warns on stderr and in platforms_status, and serves the platforms that have them', async () => {
-    proc = spawnCli(['--toolsets', 'amigo,atthene'], { ...ATTHENE_ONLY, ATTHENE_BASE_URL: stub.baseUrl });
-    await proc.rpc('initialize', INITIALIZE_PARAMS);
-    proc.notify('notifications/initialized');
+    proc = await startCli(['--toolsets', 'amigo,atthene'], {
+      ...ATTHENE_ONLY,
+      ATTHENE_BASE_URL: stub.baseUrl,
+    });
     const warning =
       '--toolsets names amigo, which has no credentials; set AMIGO_API_KEY and AMIGO_WORKSPACE_ID to offer its tools';
     expect(plainLines(proc.stderr())).toEqual([`agent-platforms-mcp: warning: ${warning}`]);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, startCli } from '../helpers/cli.js';
 
 // Real-looking credentials (not real ones): the shapes users paste into their configs.
 const SECRETS = {
@@ -41,7 +41,7 @@ afterAll(() => proc?.kill());
 
 describe('secrets never leave the server', () => {
   it('no token, key or Authorization value appears in logs, error messages or tool results', async () => {
-    proc = spawnCli([], {
+    proc = await startCli([], {
       ...SECRETS,
       AMA2_BASE_URL: base,
       AMIGO_BASE_URL: base,
@@ -49,8 +49,6 @@ describe('secrets never leave the server', () => {
       ATTHENE_BASE_URL: `${base}/api/v1`,
       LOG_LEVEL: 'trace',
     });
-    await proc.rpc('initialize', INITIALIZE_PARAMS);
-    proc.notify('notifications/initialized');
     await proc.rpc('logging/setLevel', { level: 'debug' });
     const status = (await proc.rpc('tools/call', { name: 'platforms_status', arguments: {} })) as {
       result: { structuredContent: { platforms: Array<{ authenticated: boolean; detail?: string }> } };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_USERS } from '../../src/platforms/ama2/emulator/state.js';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, startCli } from '../helpers/cli.js';
 
 // Platform text tries to close the untrusted fence with the real boundary (read from an earlier
 // result) and speak as the system. Through the built CLI, in a tool result, a resource transcript
@@ -62,9 +62,7 @@ function expectContained(text: string, occurrences = 1): void {
 }
 
 beforeAll(async () => {
-  proc = spawnCli(['--sandbox']);
-  await proc.rpc('initialize', INITIALIZE_PARAMS);
-  proc.notify('notifications/initialized');
+  proc = await startCli(['--sandbox']);
   // Read the process's boundary the way a sender would: from a fenced message in a result.
   const thread = await call('ama2_create_thread', { target_user_ids: [ADA.id] });
   threadId = (thread.structuredContent as { thread_id: string }).thread_id;

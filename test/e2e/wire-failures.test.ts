@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CliProcess, INITIALIZE_PARAMS, spawnCli } from '../helpers/cli.js';
+import { type CliProcess, startCli } from '../helpers/cli.js';
 
 // The built CLI against a loopback stub of Amigo and Atthene that misbehaves on purpose: a
 // malformed turn-stream frame, a key that starts failing under a subscription, an execute that
@@ -84,7 +84,7 @@ let proc: CliProcess | undefined;
 afterEach(() => proc?.kill());
 
 async function start(): Promise<CliProcess> {
-  proc = spawnCli([], {
+  proc = await startCli([], {
     AMIGO_API_KEY: 'amg_test_key_0123456789abcdef',
     AMIGO_WORKSPACE_ID: WORKSPACE,
     AMIGO_BASE_URL: base,
@@ -92,13 +92,17 @@ async function start(): Promise<CliProcess> {
     ATTHENE_BASE_URL: `${base}/api/v1`,
     LOG_LEVEL: 'info',
   });
-  await proc.rpc('initialize', INITIALIZE_PARAMS);
-  proc.notify('notifications/initialized');
   return proc;
 }
 
 type ToolResult = { isError?: boolean; content: Array<{ text: string }> };
 
+/** The first error-level log notification the server sent on stdout, if any. */
+function errorNotice(cli: CliProcess) {
+  return cli.stdoutLines
+    .map((line) => JSON.parse(line) as { method?: string; params?: { level?: string; data?: unknown } })
+    .find((m) => m.method === 'notifications/message' && m.params?.level === 'error');
+}
 describe('wire failures reach the client as platform errors and log lines', () => {
   it('a malformed turn-stream frame is an Amigo server error with the request id, not a bug in the server', async () => {
     const cli = await start();
@@ -125,10 +129,7 @@ describe('wire failures reach the client as platform errors and log lines', () =
     for (let i = 0; i < 40 && (counts.get(route) ?? 0) < 2; i++) await sleep(250);
     keyRevoked = true;
     // The watch polls every 2 s: one 401 ends it (not transient), so a few intervals see no more.
-    const notice = () =>
-      cli.stdoutLines
-        .map((line) => JSON.parse(line) as { method?: string; params?: { level?: string; data?: unknown } })
-        .find((m) => m.method === 'notifications/message' && m.params?.level === 'error');
+    const notice = () => errorNotice(cli);
     for (let i = 0; i < 40 && !notice(); i++) await sleep(250);
     expect(notice()?.params?.data).toMatchObject({
       resource: uri,
@@ -152,10 +153,7 @@ describe('wire failures reach the client as platform errors and log lines', () =
     // The first read and one poll succeed, then the session is deleted.
     for (let i = 0; i < 40 && (counts.get(route) ?? 0) < 2; i++) await sleep(250);
     watchedDeleted = true;
-    const notice = () =>
-      cli.stdoutLines
-        .map((line) => JSON.parse(line) as { method?: string; params?: { level?: string; data?: unknown } })
-        .find((m) => m.method === 'notifications/message' && m.params?.level === 'error');
+    const notice = () => errorNotice(cli);
     for (let i = 0; i < 40 && !notice(); i++) await sleep(250);
     expect(notice()?.params?.data).toMatchObject({
       resource: uri,

@@ -117,6 +117,19 @@ export const INITIALIZE_PARAMS = {
   clientInfo: { name: 'e2e-test', version: '1.0.0' },
 };
 
+/** spawnCli, then initialize and notifications/initialized: a CLI ready for tools/call. */
+export async function startCli(args: string[], env: Record<string, string> = {}): Promise<CliProcess> {
+  const cli = spawnCli(args, env);
+  try {
+    await cli.rpc('initialize', INITIALIZE_PARAMS);
+  } catch (error) {
+    cli.kill();
+    throw error;
+  }
+  cli.notify('notifications/initialized');
+  return cli;
+}
+
 /** A tools/call over the CLI's stdio: its error flag, its text and its structured content. */
 export async function callTool(
   cli: CliProcess,
