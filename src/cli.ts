@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { type Clients, closeClients, createClients, credentialSecrets } from './core/clients.js';
 import {
   type Config,
@@ -36,7 +36,7 @@ interface Runtime {
   log: Logger;
   clients: Clients;
   cleanups: Array<() => Promise<void>>;
-  makeServer(clients?: Clients, log?: Logger, fleet?: FleetWatch): McpServer;
+  makeServer(clients?: Clients, log?: Logger, fleet?: FleetWatch): Server;
 }
 
 async function run(config: Config): Promise<void> {

@@ -90,6 +90,35 @@ const isPlain = (value: object) => {
   return proto === Object.prototype || proto === null;
 };
 
+// RESULT_TOKEN_PATTERNS without their word boundaries: in JSON text a token after a newline follows
+// the `n` of its escape, where a word boundary does not hold. A superset of their matches, for the check only.
+const TOKEN_CANDIDATES = [
+  /ama_eat_[0-9a-f]{16}/i,
+  /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8}/,
+];
+
+// A secret JSON writes differently (a quote, a backslash, a control character) cannot be looked
+// for in JSON text.
+const JSON_ESCAPED = /["\\\u0000-\u001f]/;
+
+/**
+ * Whether `value` may hold a secret or a token: one search of its JSON text, native and without
+ * copying the value, so the walk below runs only for the rare result that needs it.
+ */
+function mayHoldSecret(value: unknown, secrets: readonly string[]): boolean {
+  if (secrets.some((secret) => JSON_ESCAPED.test(secret))) return true;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    return true; // a BigInt or a cycle: leave it to the walk
+  }
+  if (json === undefined) return false;
+  return (
+    secrets.some((secret) => json.includes(secret)) || TOKEN_CANDIDATES.some((pattern) => pattern.test(json))
+  );
+}
+
 /**
  * A successful result (tool output, resource read, list or completion) with every known secret
  * (registered, and `extra`: the session's own) and every real token replaced, in string values
@@ -97,6 +126,7 @@ const isPlain = (value: object) => {
  */
 export function scrubResult<T>(value: T, extra: readonly string[] = []): T {
   const secrets = [...knownSecrets.keys(), ...extra];
+  if (!mayHoldSecret(value, secrets)) return value;
   const scrub = (text: string) => {
     let out = text;
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(CENSOR);

@@ -1,4 +1,3 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { Emulator } from './emulator/emulator.js';
@@ -84,12 +83,33 @@ export const promptText = (body: string): GetPromptResult['messages'][number] =>
   content: { type: 'text', text: body },
 });
 
-/** Registers a platform's prompts; `context()` gives a resource context with its client. */
-export type PromptRegistrar = (
-  server: McpServer,
-  context: () => ResourceContext,
-  recentIds: (prefix: string, value: string) => string[],
-) => void;
+/** What a prompt's `get` and completions run with. */
+export interface PromptContext {
+  /** A resource context with the prompt's platform client (undefined for prompts of no platform). */
+  context(signal?: AbortSignal): ResourceContext;
+  /** Ids of the conversations this session has seen under `prefix` that start with `value`. */
+  recentIds(prefix: string, value: string): string[];
+}
+
+export interface PromptArgument {
+  name: string;
+  description: string;
+  required?: boolean;
+  /** Values for completion/complete from what the user typed so far. */
+  complete?(value: string, ctx: PromptContext): string[] | Promise<string[]>;
+}
+
+/** A prompt, as data: the server lists it, checks its arguments and completes them. */
+export interface PromptDefinition {
+  name: string;
+  title: string;
+  description: string;
+  arguments: readonly PromptArgument[];
+  get(
+    args: Readonly<Record<string, string | undefined>>,
+    ctx: PromptContext & { signal: AbortSignal },
+  ): GetPromptResult | Promise<GetPromptResult>;
+}
 
 /**
  * Everything the server knows of one platform. Methods (not function properties) so a module
@@ -118,7 +138,7 @@ export interface PlatformModule<
   readonly hints: { readonly auth: string; readonly baseUrlVar: string };
   readonly tools: readonly ToolDefinition[];
   readonly resources: readonly ResourceDefinition[];
-  readonly prompts?: PromptRegistrar;
+  readonly prompts?: readonly PromptDefinition[];
   /** Applies the server's settings (e.g. a timeout variable) to credentials that did not come from the environment. */
   withSettings?(credentials: Creds, env: Readonly<Record<string, unknown>>): Creds;
   /** Starts its emulator on 127.0.0.1 (loaded lazily: not on the start-up path). */

@@ -1,5 +1,5 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GuideCall, SandboxGuide } from './platform.js';
+import type { ResourceDefinition } from './resources/define.js';
 
 // sandbox://guide (issue #16): what the sandbox is seeded with and a first conversation per
 // platform, so a newcomer finishes one through MCP alone. Each platform's sandbox part brings its
@@ -52,22 +52,20 @@ export function renderGuide(sections: readonly GuideSection[], readOnly: boolean
   return `${[intro.join('\n'), ...parts].join('\n\n')}\n`;
 }
 
-/** Registers the guide as a static markdown resource (listed in resources/list). */
-export function registerSandboxGuide(
-  server: McpServer,
+/** The guide as a static markdown resource (listed in resources/list), of no platform. */
+export function sandboxGuideResource(
   sections: readonly GuideSection[],
   readOnly: boolean,
-): void {
+): ResourceDefinition {
   const text = renderGuide(sections, readOnly);
-  server.registerResource(
-    'sandbox_guide',
-    SANDBOX_GUIDE_URI,
-    {
-      title: 'Sandbox guide',
-      description:
-        'The sandbox only: its seeded users, services, entities and agents by id, and a first call per platform that works as written.',
-      mimeType: 'text/markdown',
-    },
-    (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] }),
-  );
+  return {
+    name: 'sandbox_guide',
+    uriTemplate: SANDBOX_GUIDE_URI,
+    platform: 'core',
+    title: 'Sandbox guide',
+    description:
+      'The sandbox only: its seeded users, services, entities and agents by id, and a first call per platform that works as written.',
+    mimeType: 'text/markdown',
+    read: async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] }),
+  };
 }

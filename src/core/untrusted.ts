@@ -186,7 +186,14 @@ function edit(sk: Skeleton, index: number, length: number, text: string): Edit {
   return { start: locate(sk, index).start, end: locate(sk, index + length - 1).end, text };
 }
 
+// In printable ASCII a tag needs `<` or an escape's first character; without one, only this
+// process's boundary can be there (a plain search, no skeleton).
+const TAG_START = /[^\t\n\x20-\x3b\x3d-\x7e]|[&%\\]/;
+// OWN_BOUNDARY for a yes or no: test() on a global pattern would move the lastIndex matchAll starts at.
+const OWN_BOUNDARY_ANY = new RegExp(OWN_BOUNDARY.source, 'i');
+
 function fenceEdits(source: string): Edit[] {
+  if (!TAG_START.test(source) && !OWN_BOUNDARY_ANY.test(source)) return [];
   const sk = skeleton(source);
   const edits: Edit[] = [];
   for (const m of sk.text.matchAll(FENCE_TAG)) edits.push(edit(sk, m.index, m[1]?.length ?? 1, '['));
@@ -232,10 +239,21 @@ export function inlineSafe(text: string, max = 200): string {
  */
 export function renderFenced(value: unknown, untrusted: ReadonlySet<string>): string {
   if (untrusted.size === 0) return JSON.stringify(value);
-  return JSON.stringify(value, (key, inner: unknown) => {
-    if (!untrusted.has(key) || inner === null || inner === undefined) return inner;
-    if (typeof inner === 'string') return fenceUntrusted(inner);
-    if (typeof inner === 'object') return fenceUntrusted(JSON.stringify(inner));
-    return inner;
-  });
+  // A copy with the fences in, then the native stringify: a replacer is a call from C++ into JS
+  // for every key of the result (issue #15).
+  return JSON.stringify(fencedCopy(value, untrusted));
+}
+
+function fencedCopy(value: unknown, untrusted: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => fencedCopy(item, untrusted));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (!untrusted.has(key) || inner === null || inner === undefined) out[key] = fencedCopy(inner, untrusted);
+    else if (typeof inner === 'string') out[key] = fenceUntrusted(inner);
+    else if (typeof inner === 'object') out[key] = fenceUntrusted(JSON.stringify(inner));
+    else out[key] = inner;
+  }
+  return out;
 }

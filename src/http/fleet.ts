@@ -116,7 +116,7 @@ export class Fleet implements FleetWatch {
     for (const id of await this.shared.subscribers(key)) {
       const session = this.sessions.local(id);
       if (!session || (session.listening === 0 && !here?.has(id))) continue;
-      session.handle.server.server.sendResourceUpdated({ uri }).catch(() => {});
+      session.handle.server.sendResourceUpdated({ uri }).catch(() => {});
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpOptions } from '../core/config.js';
 import type { Logger } from '../core/log.js';
@@ -11,7 +11,7 @@ import { HttpTransport } from './transport.js';
 
 /** One MCP server for a session (or, stateless, for one request), built from the request's headers. */
 export interface SessionHandle {
-  server: McpServer;
+  server: Server;
   close(): Promise<void>;
 }
 

@@ -74,6 +74,51 @@ describe('a misnamed argument is refused with the name it meant, before any requ
   });
 });
 
+describe('a misnamed tool or a prompt without its argument gets the fix, and the server keeps serving', () => {
+  it.each([
+    ['amigo_get_entitiy', 'Tool amigo_get_entitiy not found; did you mean amigo_get_entity?'],
+    ['AMA2-send-message', 'Tool AMA2-send-message not found; did you mean ama2_send_message?'],
+    [
+      'ama2_frobnicate',
+      /^Tool ama2_frobnicate not found; the ama2 tools are ama2_create_thread, .*ama2_wait_for_events\.$/,
+    ],
+    [
+      'send',
+      'Tool send not found; tools/list names the tools offered; platforms_status says which platforms are configured.',
+    ],
+  ])('%s', async (name, expected) => {
+    proc = await startCli(['--sandbox']);
+    const answer = (await proc.rpc('tools/call', { name, arguments: {} })) as ToolAnswer;
+    expect(answer.result?.isError).toBe(true);
+    if (typeof expected === 'string') expect(textOf(answer)).toBe(expected);
+    else expect(textOf(answer)).toMatch(expected);
+    const status = (await proc.rpc('tools/call', { name: 'platforms_status', arguments: {} })) as ToolAnswer;
+    expect(status.result?.isError).toBeFalsy();
+  });
+
+  it('a prompt missing a required argument is refused naming it; an unknown prompt names those there are', async () => {
+    proc = await startCli(['--sandbox']);
+    const missing = (await proc.rpc('prompts/get', {
+      name: 'run_atthene_agent',
+      arguments: {},
+    })) as RpcAnswer;
+    expect(missing.error).toMatchObject({
+      code: -32602,
+      message: 'Invalid arguments for prompt run_atthene_agent: task is required (What to ask the agent.)',
+    });
+    const unknown = (await proc.rpc('prompts/get', { name: 'run_agent', arguments: {} })) as RpcAnswer;
+    expect(unknown.error?.code).toBe(-32602);
+    expect(unknown.error?.message).toMatch(
+      /^Prompt run_agent not found; the prompts here are .*run_atthene_agent/,
+    );
+    const ok = (await proc.rpc('prompts/get', {
+      name: 'run_atthene_agent',
+      arguments: { task: 'hi' },
+    })) as RpcAnswer;
+    expect(JSON.stringify(ok.result)).toContain('Task: hi');
+  });
+});
+
 const TEMPLATES = [
   'ama2://threads/{thread_id}',
   'amigo://conversations/{conversation_id}',

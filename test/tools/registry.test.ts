@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { rememberSecrets } from '../../src/core/client-secrets.js';
 import { encodeCursor } from '../../src/core/cursor.js';
 import { errorFromResponse } from '../../src/core/errors.js';
 import { ToolInputError } from '../../src/core/input-error.js';
@@ -211,5 +212,53 @@ describe('scrubbing a successful result (review of issue #12 D2)', () => {
       'Use Bearer authentication; keys look like ama_eat_<hex>. Leaked: [redacted] and [redacted].',
     );
     expect(config.headers).toEqual({ 'Bearer abcdefgh1': 'one', 'Bearer abcdefgh2': 'two' });
+  });
+
+  // Each case alone: the check for a secret reads the result's JSON, where a token may follow the
+  // `n` of an escaped newline and a secret may be written with escapes.
+  it.each([
+    ['a token after a newline, deep in arrays', [[`first line\n${TOKEN}`]], [['first line\n[redacted]']]],
+    ['a JWT after a quote', { note: `"${JWT}"` }, { note: '"[redacted]"' }],
+    ['a session secret that JSON escapes', `key sk"quoted\\key-123`, 'key [redacted]'],
+  ])('finds %s', async (_case, value, expected) => {
+    const deepTool = defineTool({ ...echoTool, run: async () => ({ config: { value } }) });
+    const clients = { core: { credentials: { baseUrl: 'http://127.0.0.1:9' }, close: async () => {} } };
+    rememberSecrets(clients, ['sk"quoted\\key-123']);
+    const result = await runTool(deepTool, {}, { ...ctx(), clients });
+    expect(result.structuredContent).toEqual({ config: { value: expected } });
+    expect(resultText(result)).not.toMatch(/ama_eat_9|eyJhbGci|quoted/);
+  });
+});
+
+describe('structuredContent keeps what the output schema declares', () => {
+  it('drops undeclared keys at any depth and nulls, keeps records and unknowns whole', async () => {
+    const tool = defineTool({
+      name: 'core_shape_test',
+      title: 'Shape',
+      description: 'Returns a shaped value for a test.',
+      platform: 'core',
+      input: {},
+      output: {
+        item: z.object({ id: z.string(), tags: z.array(z.object({ name: z.string() })).optional() }),
+        extra: z.record(z.string(), z.object({ n: z.number() })),
+        raw: z.unknown(),
+      },
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      async run() {
+        return {
+          item: { id: 'a', secret_field: 1, tags: [{ name: 'x', colour: 'red' }, null] },
+          extra: { one: { n: 1, m: 2 }, two: null },
+          raw: { kept: { deep: [1, null] }, gone: null },
+          undeclared: 'dropped',
+        } as never;
+      },
+    });
+    const result = await runTool(tool, {}, ctx());
+    expect(result.structuredContent).toEqual({
+      item: { id: 'a', tags: [{ name: 'x' }, null] },
+      extra: { one: { n: 1 } },
+      raw: { kept: { deep: [1, null] } },
+    });
+    expect(JSON.parse(resultText(result))).toEqual(result.structuredContent);
   });
 });

@@ -1,17 +1,5 @@
-import type {
-  McpServer,
-  ReadResourceCallback,
-  ReadResourceTemplateCallback,
-  ResourceTemplate,
-} from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import {
-  ErrorCode,
-  ReadResourceRequestSchema,
-  type ReadResourceResult,
-  type ServerNotification,
-  type ServerRequest,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { PlatformError } from '../errors.js';
 import { ToolInputError } from '../input-error.js';
 import { scrubSecrets } from '../log.js';
@@ -40,16 +28,14 @@ export class RpcError extends Error {
   }
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-type Served =
-  | { uri: string; read: ReadResourceCallback }
-  | { template: ResourceTemplate; read: ReadResourceTemplateCallback };
-type Register = (name: string, target: string | ResourceTemplate, ...rest: unknown[]) => unknown;
+/** A resource a server offers: a fixed URI, or a template (`uri` is then the template's text). */
+export interface Served {
+  uri: string;
+  template?: UriTemplate;
+}
 
-const uriOf = (served: Served) => ('uri' in served ? served.uri : served.template.uriTemplate.toString());
-
-function notFound(uri: string, served: readonly Served[], malformed = false): RpcError {
-  const uris = served.map(uriOf);
+export function notFound(uri: string, served: readonly Served[], malformed = false): RpcError {
+  const uris = served.map((s) => s.uri);
   const offer = uris.length
     ? `the resources here are ${uris.join(', ')}; take ids from tool results or resources/list`
     : 'this server offers no resources with the platforms configured';
@@ -58,7 +44,7 @@ function notFound(uri: string, served: readonly Served[], malformed = false): Rp
 }
 
 /** A read's failure as the client should see it: an id the platform does not know is not found. */
-function readError(error: unknown, uri: string, platforms: readonly PlatformModule[]): unknown {
+export function readError(error: unknown, uri: string, platforms: readonly PlatformModule[]): unknown {
   if (error instanceof ToolInputError)
     return new RpcError(RESOURCE_NOT_FOUND, `Resource ${uri} not found: ${error.message}`, { uri });
   if (!(error instanceof PlatformError)) return error;
@@ -74,46 +60,26 @@ function readError(error: unknown, uri: string, platforms: readonly PlatformModu
   return new RpcError(ErrorCode.InternalError, errorText(error, undefined, hints), { uri });
 }
 
-async function dispatch(uri: string, served: readonly Served[], extra: Extra): Promise<ReadResourceResult> {
+/**
+ * The resource `uri` names, with its variables: a fixed URI first, then the templates in order (as
+ * the SDK matches). Unknown and malformed URIs are -32002 naming what exists.
+ */
+export function matchResource<S extends Served>(
+  uri: string,
+  served: readonly S[],
+): { served: S; url: URL; variables: Record<string, string | string[]> } {
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
     throw notFound(uri, served, true);
   }
-  // As the SDK does: a fixed URI first, then the templates in order of registration.
-  const fixed = served.find((s) => 'uri' in s && s.uri === url.toString());
-  if (fixed && 'uri' in fixed) return fixed.read(url, extra);
+  const href = url.toString();
+  const fixed = served.find((s) => !s.template && s.uri === href);
+  if (fixed) return { served: fixed, url, variables: {} };
   for (const s of served) {
-    const variables = 'template' in s ? s.template.uriTemplate.match(url.toString()) : null;
-    if (variables && 'template' in s) return s.read(url, variables, extra);
+    const variables = s.template?.match(href);
+    if (variables) return { served: s, url, variables };
   }
   throw notFound(uri, served);
-}
-
-/**
- * Serves resources/read of `server` itself, over every resource registered on it from now on, so
- * that unknown and malformed URIs and unknown ids answer -32002 with what exists. Call it before
- * the first registerResource.
- */
-export function answerUnknownResources(server: McpServer, platforms: readonly PlatformModule[]): void {
-  const served: Served[] = [];
-  const handle = async (request: { params: { uri: string } }, extra: Extra) => {
-    try {
-      return await dispatch(request.params.uri, served, extra);
-    } catch (error) {
-      throw readError(error, request.params.uri, platforms);
-    }
-  };
-  const register = server.registerResource.bind(server) as Register;
-  server.registerResource = ((name: string, target: string | ResourceTemplate, ...rest: unknown[]) => {
-    // The SDK installs its own resources/read with the first resource, and refuses to if one exists.
-    server.server.removeRequestHandler('resources/read');
-    const registered = register(name, target, ...rest);
-    const read = rest[1] as ReadResourceCallback & ReadResourceTemplateCallback;
-    served.push(typeof target === 'string' ? { uri: target, read } : { template: target, read });
-    server.server.setRequestHandler(ReadResourceRequestSchema, handle);
-    return registered;
-  }) as McpServer['registerResource'];
-  server.server.setRequestHandler(ReadResourceRequestSchema, handle);
 }

@@ -2,7 +2,7 @@ import { PlatformError } from '../../core/errors.js';
 import type { OpenApiDocument, PlatformModule } from '../../core/platform.js';
 import { Ama2Client } from './client.js';
 import { type Ama2Credentials, credentialsFrom, ENV } from './credentials.js';
-import { registerPrompts } from './prompts.js';
+import { prompts } from './prompts.js';
 import ama2Thread from './resources.js';
 import { TOOLS } from './tools/index.js';
 
@@ -32,7 +32,7 @@ export const ama2 = {
   hints: { auth: 'AMA2_TOKEN (or AMA2_USER_TOKEN)', baseUrlVar: 'AMA2_BASE_URL' },
   tools: TOOLS,
   resources: [ama2Thread],
-  prompts: registerPrompts,
+  prompts,
   async startSandbox(options) {
     const { createAma2Emulator } = await import('./emulator/index.js');
     const { AMA2_SANDBOX_TOKEN, AMA2_SANDBOX_USER_TOKEN } = await import('./emulator/credentials.js');

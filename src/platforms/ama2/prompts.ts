@@ -1,27 +1,22 @@
-import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
-import { z } from 'zod';
-import { type PromptRegistrar, promptText as text } from '../../core/platform.js';
+import { type PromptDefinition, promptText as text } from '../../core/platform.js';
 
 /** The prompts of this platform: its conversation loop, with the tool names a model will need. */
-export const registerPrompts: PromptRegistrar = (server, _context, recentIds) => {
-  server.registerPrompt(
-    'converse_with_ama2_thread',
-    {
-      title: 'Converse in an AMA2 thread',
-      description:
-        'Holds a conversation with AMA2 users as this agent: create or reuse a thread, send, wait for replies, answer.',
-      argsSchema: {
-        goal: z.string().describe('What the conversation should achieve.'),
-        user_ids: z
-          .string()
-          .optional()
-          .describe('Comma-separated AMA2 user UUIDs to talk with (for a new thread).'),
-        thread_id: completable(z.string().optional().describe('An existing thread to continue.'), (value) =>
-          recentIds('ama2://threads/', value ?? ''),
-        ),
+export const prompts: readonly PromptDefinition[] = [
+  {
+    name: 'converse_with_ama2_thread',
+    title: 'Converse in an AMA2 thread',
+    description:
+      'Holds a conversation with AMA2 users as this agent: create or reuse a thread, send, wait for replies, answer.',
+    arguments: [
+      { name: 'goal', description: 'What the conversation should achieve.', required: true },
+      { name: 'user_ids', description: 'Comma-separated AMA2 user UUIDs to talk with (for a new thread).' },
+      {
+        name: 'thread_id',
+        description: 'An existing thread to continue.',
+        complete: (value, ctx) => ctx.recentIds('ama2://threads/', value),
       },
-    },
-    ({ goal, user_ids: userIds, thread_id: threadId }) => ({
+    ],
+    get: ({ goal, user_ids: userIds, thread_id: threadId }) => ({
       description: 'The AMA2 conversation loop',
       messages: [
         text(
@@ -36,5 +31,5 @@ export const registerPrompts: PromptRegistrar = (server, _context, recentIds) =>
         ),
       ],
     }),
-  );
-};
+  },
+];

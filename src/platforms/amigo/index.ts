@@ -1,7 +1,7 @@
 import type { OpenApiDocument, PlatformModule } from '../../core/platform.js';
 import { AmigoClient } from './client.js';
 import { type AmigoCredentials, credentialsFrom, ENV } from './credentials.js';
-import { registerPrompts } from './prompts.js';
+import { prompts } from './prompts.js';
 import { AMIGO_RESOURCES } from './resources.js';
 import { TOOLS } from './tools/index.js';
 
@@ -27,7 +27,7 @@ export const amigo = {
   hints: { auth: 'AMIGO_API_KEY (keys expire) and AMIGO_WORKSPACE_ID', baseUrlVar: 'AMIGO_BASE_URL' },
   tools: TOOLS,
   resources: AMIGO_RESOURCES,
-  prompts: registerPrompts,
+  prompts,
   async startSandbox(options) {
     const { createAmigoEmulator } = await import('./emulator/index.js');
     const { AMIGO_SANDBOX_API_KEY, AMIGO_SANDBOX_WORKSPACE_ID } = await import('./emulator/credentials.js');

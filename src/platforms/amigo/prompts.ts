@@ -1,32 +1,33 @@
-import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
-import { z } from 'zod';
-import { type PromptRegistrar, promptText as text } from '../../core/platform.js';
+import { type PromptDefinition, promptText as text } from '../../core/platform.js';
 import type { AmigoClient } from './client.js';
 
 /** The prompts of this platform: its conversation loop, with the tool names a model will need. */
-export const registerPrompts: PromptRegistrar = (server, context) => {
-  const client = () => context().client as AmigoClient;
-  server.registerPrompt(
-    'test_amigo_service',
-    {
-      title: 'Test an Amigo service',
-      description:
-        'Starts a conversation on a text service, plays a user through a scenario and reports how the agent behaves.',
-      argsSchema: {
-        scenario: z.string().describe('What the simulated user wants, e.g. "book a check-up next week".'),
-        service_id: completable(
-          z.string().optional().describe('The text service to test (amigo_list_services).'),
-          async (value) => {
-            const page = await client().listServices({ limit: 20, is_active: true });
-            return page.items
-              .filter((s) => s.channel_type === 'text')
-              .map((s) => s.id)
-              .filter((id) => id.startsWith(value ?? ''));
-          },
-        ),
+export const prompts: readonly PromptDefinition[] = [
+  {
+    name: 'test_amigo_service',
+    title: 'Test an Amigo service',
+    description:
+      'Starts a conversation on a text service, plays a user through a scenario and reports how the agent behaves.',
+    arguments: [
+      {
+        name: 'scenario',
+        description: 'What the simulated user wants, e.g. "book a check-up next week".',
+        required: true,
       },
-    },
-    ({ scenario, service_id: serviceId }) => ({
+      {
+        name: 'service_id',
+        description: 'The text service to test (amigo_list_services).',
+        async complete(value, ctx) {
+          const client = ctx.context().client as AmigoClient;
+          const page = await client.listServices({ limit: 20, is_active: true });
+          return page.items
+            .filter((s) => s.channel_type === 'text')
+            .map((s) => s.id)
+            .filter((id) => id.startsWith(value));
+        },
+      },
+    ],
+    get: ({ scenario, service_id: serviceId }) => ({
       description: 'The Amigo service test loop',
       messages: [
         text(
@@ -42,5 +43,5 @@ export const registerPrompts: PromptRegistrar = (server, context) => {
         ),
       ],
     }),
-  );
-};
+  },
+];

@@ -1,7 +1,7 @@
 import type { OpenApiDocument, PlatformModule } from '../../core/platform.js';
 import { AttheneClient } from './client.js';
 import { type AttheneCredentials, credentialsFrom, ENV, executeTimeoutMs } from './credentials.js';
-import { registerPrompts } from './prompts.js';
+import { prompts } from './prompts.js';
 import attheneSession from './resources.js';
 import { TOOLS } from './tools/index.js';
 
@@ -30,7 +30,7 @@ export const atthene = {
   },
   tools: TOOLS,
   resources: [attheneSession],
-  prompts: registerPrompts,
+  prompts,
   async startSandbox(options) {
     const { createAttheneEmulator } = await import('./emulator/index.js');
     const { ATTHENE_SANDBOX_API_KEY } = await import('./emulator/credentials.js');

@@ -1,29 +1,25 @@
-import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
-import { z } from 'zod';
-import { type PromptRegistrar, promptText as text } from '../../core/platform.js';
+import { type PromptDefinition, promptText as text } from '../../core/platform.js';
 import type { AttheneClient } from './client.js';
 
 /** The prompts of this platform: its conversation loop, with the tool names a model will need. */
-export const registerPrompts: PromptRegistrar = (server, context) => {
-  const client = () => context().client as AttheneClient;
-  server.registerPrompt(
-    'run_atthene_agent',
-    {
-      title: 'Run an Atthene agent',
-      description:
-        'Validates (for inline configs), opens a session, runs the task through the agent and summarises the result.',
-      argsSchema: {
-        task: z.string().describe('What to ask the agent.'),
-        agent_key: completable(
-          z.string().optional().describe('A saved agent to run (its agent_key).'),
-          async (value) => {
-            const agents = await client().listAgents();
-            return agents.map((a) => a.agent_key ?? '').filter((key) => key?.startsWith(value ?? ''));
-          },
-        ),
+export const prompts: readonly PromptDefinition[] = [
+  {
+    name: 'run_atthene_agent',
+    title: 'Run an Atthene agent',
+    description:
+      'Validates (for inline configs), opens a session, runs the task through the agent and summarises the result.',
+    arguments: [
+      { name: 'task', description: 'What to ask the agent.', required: true },
+      {
+        name: 'agent_key',
+        description: 'A saved agent to run (its agent_key).',
+        async complete(value, ctx) {
+          const agents = await (ctx.context().client as AttheneClient).listAgents();
+          return agents.map((a) => a.agent_key ?? '').filter((key) => key !== '' && key.startsWith(value));
+        },
       },
-    },
-    ({ task, agent_key: agentKey }) => ({
+    ],
+    get: ({ task, agent_key: agentKey }) => ({
       description: 'The Atthene agent loop',
       messages: [
         text(
@@ -38,5 +34,5 @@ export const registerPrompts: PromptRegistrar = (server, context) => {
         ),
       ],
     }),
-  );
-};
+  },
+];
