@@ -1,8 +1,59 @@
-import { describe, expect, it } from 'vitest';
-import { HttpTransport, streamed } from '../src/http/transport.js';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HOLD_MS, HttpTransport, requestView, writeResponse } from '../src/http/transport.js';
 
-// src/http/transport.ts (issue #15): event streams are handed to @hono/node-server marked chunked,
-// so it pipes them instead of waiting a timer for a second chunk after the priming event.
+// src/http/transport.ts (issue #15): the answer to a tool call leaves in one write (headers, the
+// priming event, the answer and the end of the stream), where the SDK's adapter made four; a
+// stream whose first event is slow still gets its headers after HOLD_MS.
+
+let server: Server | undefined;
+afterEach(() => {
+  server?.close();
+  server = undefined;
+});
+
+/** A loopback server answering with `respond`, counting the writes its responses make. */
+async function serve(respond: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
+  const writes: string[] = [];
+  server = createServer((req, res) => {
+    for (const method of ['write', 'end', 'flushHeaders'] as const) {
+      const original = res[method].bind(res) as (...args: unknown[]) => unknown;
+      (res as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        if (method !== 'end' || args.length > 0 || !writes.includes('end')) writes.push(method);
+        return original(...args);
+      };
+    }
+    void respond(req, res);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, writes };
+}
+
+const PRIMING = 'id: s1_0\ndata: \n\n';
+const ANSWER = 'event: message\nid: s1_1\ndata: {"jsonrpc":"2.0","id":1,"result":{}}\n\n';
+
+/** An SSE body the way the SDK writes one: events enqueued, the stream closed after the answer. */
+function events(...steps: Array<string | number>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async start(controller) {
+      for (const step of steps) {
+        if (typeof step === 'number') await new Promise((r) => setTimeout(r, step));
+        else controller.enqueue(encoder.encode(step));
+      }
+      controller.close();
+    },
+  });
+}
+
+const sse = (body: ReadableStream<Uint8Array>) =>
+  new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'mcp-session-id': 's1' },
+  });
 
 describe('HttpTransport', () => {
   it('still reaches the SDK web-standard transport it relies on (a private field of the SDK)', () => {
@@ -12,22 +63,88 @@ describe('HttpTransport', () => {
     expect(typeof web?.handleRequest).toBe('function');
   });
 
-  it('marks an event stream chunked, keeping its status, headers and body', async () => {
-    const sse = new Response('id: 1\ndata: \n\n', {
-      status: 200,
-      headers: { 'content-type': 'text/event-stream', 'mcp-session-id': 's1' },
-    });
-    const out = streamed(sse);
-    expect(out.headers.get('transfer-encoding')).toBe('chunked');
-    expect(out.headers.get('mcp-session-id')).toBe('s1');
-    expect(out.status).toBe(200);
-    expect(await out.text()).toBe('id: 1\ndata: \n\n');
+  it('sends the headers, the priming event, a prompt answer and the end of the stream in one write', async () => {
+    const { url, writes } = await serve((_req, res) => writeResponse(sse(events(PRIMING, 5, ANSWER)), res));
+    const res = await fetch(url);
+    expect(res.headers.get('mcp-session-id')).toBe('s1');
+    expect(await res.text()).toBe(PRIMING + ANSWER);
+    expect(writes).toEqual(['end']);
   });
 
-  it('leaves JSON answers and empty bodies as they are', () => {
-    const json = new Response('{}', { status: 400, headers: { 'content-type': 'application/json' } });
-    expect(streamed(json)).toBe(json);
-    const accepted = new Response(null, { status: 202 });
-    expect(streamed(accepted)).toBe(accepted);
+  it('a slow first event: the headers and the priming event leave after HOLD_MS, the answer when it comes', async () => {
+    const { url, writes } = await serve((_req, res) =>
+      writeResponse(sse(events(PRIMING, 1500, ANSWER)), res),
+    );
+    const started = performance.now();
+    const res = await fetch(url);
+    const headersAfter = performance.now() - started;
+    expect(headersAfter).toBeGreaterThanOrEqual(HOLD_MS - 5);
+    expect(headersAfter).toBeLessThan(1000);
+    expect(await res.text()).toBe(PRIMING + ANSWER);
+    expect(writes).toEqual(['write', 'end']);
+  });
+
+  it('a stream without a priming event (older protocol) gets its headers after HOLD_MS too', async () => {
+    const { url } = await serve((_req, res) => writeResponse(sse(events(1500, ANSWER)), res));
+    const started = performance.now();
+    const res = await fetch(url);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await res.text()).toBe(ANSWER);
+  });
+
+  it('a client that goes away cancels the stream (the SDK then lets go of it)', async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode(PRIMING)),
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    const { url } = await serve((_req, res) => writeResponse(sse(body), res));
+    const aborted = new AbortController();
+    const res = await fetch(url, { signal: aborted.signal });
+    expect(res.status).toBe(200);
+    aborted.abort();
+    await expect.poll(() => cancelled, { timeout: 2000 }).toBe(true);
+  });
+
+  it('JSON answers and empty bodies keep their status, with a Content-Length', async () => {
+    const { url } = await serve((req, res) =>
+      writeResponse(
+        req.url === '/mcp?empty'
+          ? new Response(null, { status: 202 })
+          : new Response('{"error":"no"}', { status: 400, headers: { 'content-type': 'application/json' } }),
+        res,
+      ),
+    );
+    const json = await fetch(url);
+    expect(json.status).toBe(400);
+    expect(json.headers.get('content-length')).toBe('14');
+    expect(await json.json()).toEqual({ error: 'no' });
+    const empty = await fetch(`${url}?empty`);
+    expect(empty.status).toBe(202);
+    expect(await empty.text()).toBe('');
+  });
+
+  it('the request view gives the SDK the method, URL and headers it reads', async () => {
+    let seen: { method: string; url: string; accept: string | null; entries: string[] } | undefined;
+    const { url } = await serve(async (req, res) => {
+      const view = requestView(req, {});
+      seen = {
+        method: view.method,
+        url: view.url,
+        accept: view.headers.get('Accept'),
+        entries: [...view.headers.entries()].map(([k]) => k),
+      };
+      res.end();
+    });
+    await fetch(url, {
+      method: 'POST',
+      body: '{}',
+      headers: { accept: 'application/json, text/event-stream' },
+    });
+    expect(seen).toMatchObject({ method: 'POST', accept: 'application/json, text/event-stream' });
+    expect(seen?.url).toBe(url);
+    expect(seen?.entries).toContain('accept');
   });
 });
