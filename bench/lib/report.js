@@ -1,0 +1,243 @@
+// Turns the bench's measurements into issue #15's targets (met or missed, with the ratio) and the
+// markdown report: machine line, targets table, then the detail tables.
+import { fixed, int, median, pct, spread, table } from './stats.js';
+
+const LATEST = '2025-11-25';
+const OLD = '2025-06-18';
+const p50s = (rounds) => rounds.map((s) => pct(s, 50));
+const p99s = (rounds) => rounds.map((s) => pct(s, 99));
+const kb = (heap) => (heap.after - heap.before) / heap.sessions / 1024;
+const ms = (v) => `${fixed(v)} ms`;
+
+/** Every target of issue #15 (and the two DESIGN.md ones the old bench tracked), with its figures. */
+export function targetsOf(r) {
+  const rows = [];
+  const add = (target, ratio, met, project, reference) =>
+    rows.push({ target, ratio, met, project, reference });
+  const mem = Object.fromEntries(Object.entries(r.inMemory).map(([k, v]) => [k, median(p50s(v))]));
+  add(
+    'in-memory tool call p50 ≤ 1.15x floor',
+    mem.ours / mem.floor,
+    mem.ours / mem.floor <= 1.15,
+    ms(mem.ours),
+    `floor ${ms(mem.floor)} (direct undici ${ms(mem.direct)})`,
+  );
+  const http = (label) => median(p50s(r.http[label]));
+  const h = { ours: http(`ours ${LATEST}`), floor: http(`floor ${LATEST}`) };
+  add(
+    `HTTP tool call p50 ≤ 1.1x floor (protocol ${LATEST})`,
+    h.ours / h.floor,
+    h.ours / h.floor <= 1.1,
+    ms(h.ours),
+    `floor ${ms(h.floor)}`,
+  );
+  for (const [c, t] of Object.entries(r.throughput)) {
+    const ratio = median(t.ours) / median(t.floor);
+    add(
+      `HTTP throughput at concurrency ${c} ≥ 0.9x floor`,
+      ratio,
+      ratio >= 0.9,
+      `${int(median(t.ours))} calls/s`,
+      `floor ${int(median(t.floor))} calls/s`,
+    );
+  }
+  const heap = Object.fromEntries(Object.entries(r.heap).map(([k, v]) => [k, kb(v)]));
+  add(
+    'heap per idle HTTP session after GC ≤ 60 KB (ratio: to floor)',
+    heap.ours / heap.floor,
+    heap.ours <= 60,
+    `${fixed(heap.ours, 1)} KB`,
+    `floor ${fixed(heap.floor, 1)} KB (server-everything ${fixed(heap.everything, 1)} KB)`,
+  );
+  const open = { ours: median(p50s(r.opens.ours)), floor: median(p50s(r.opens.floor)) };
+  add(
+    'session open p50 ≤ 10 ms (ratio: to floor)',
+    open.ours / open.floor,
+    open.ours <= 10,
+    ms(open.ours),
+    `floor ${ms(open.floor)}`,
+  );
+  const cold = Object.fromEntries(Object.entries(r.cold).map(([k, v]) => [k, median(v)]));
+  const everything = cold['server-everything stdio'];
+  for (const label of ['ours, keys in env', 'ours --sandbox']) {
+    add(
+      `cold start to initialize ≤ 0.8x server-everything (${label})`,
+      cold[label] / everything,
+      cold[label] / everything <= 0.8,
+      ms(cold[label]),
+      `server-everything ${ms(everything)} (floor ${ms(cold['floor (stdio)'])})`,
+    );
+  }
+  const old = http(`ours ${OLD}`);
+  add(
+    `no priming-event timer: ${LATEST} p50 ≤ 1.1x ${OLD} p50`,
+    h.ours / old,
+    h.ours / old <= 1.1,
+    `${LATEST} ${ms(h.ours)}`,
+    `${OLD} ${ms(old)} (floor ${fixed(h.floor / http(`floor ${OLD}`), 2)}x)`,
+  );
+  const all = r.context.find((c) => c.set === 'all');
+  add(
+    'tools/list, all tools ≤ 12,000 tokens (ratio: to budget)',
+    all.tokens / 12_000,
+    all.tokens <= 12_000,
+    `${int(all.tokens)} tokens, ${all.tools} tools`,
+    'budget 12,000',
+  );
+  add(
+    'model-read tokens per tool ≤ 110 (ratio: to budget)',
+    all.modelReadPerTool / 110,
+    all.modelReadPerTool <= 110,
+    fixed(all.modelReadPerTool, 1),
+    'budget 110',
+  );
+  const g = r.growth.ours;
+  add(
+    `heap growth over ${int(g.calls)} calls < 10% (DESIGN.md)`,
+    g.after / g.before,
+    g.after / g.before < 1.1,
+    `${fixed(g.before / 2 ** 20, 1)} → ${fixed(g.after / 2 ** 20, 1)} MB`,
+    `floor ${fixed(r.growth.floor.before / 2 ** 20, 1)} → ${fixed(r.growth.floor.after / 2 ** 20, 1)} MB`,
+  );
+  const largest = Math.max(...r.largest.map((l) => l.chars));
+  add(
+    'every read result ≤ 20,000 characters (DESIGN.md)',
+    largest / 20_000,
+    largest <= 20_000,
+    `largest ${int(largest)}`,
+    'budget 20,000',
+  );
+  return rows;
+}
+
+function details(r) {
+  const out = [];
+  const section = (title, head, rows) => out.push(`\n### ${title}\n\n${table(head, rows)}`);
+  const mem = r.inMemory;
+  const memFloor = median(p50s(mem.floor));
+  section(
+    'In-memory tool call: `amigo_get_entity` through the SDK Client over InMemoryTransport (ms; median of per-round figures, min–max)',
+    ['path', 'p50', 'p99', 'p50 ratio to floor'],
+    [
+      ['ours (dist/server.js)', 'ours'],
+      ['floor (bench/floor.js)', 'floor'],
+      ['direct undici GET, no MCP', 'direct'],
+    ].map(([label, k]) => [
+      label,
+      spread(p50s(mem[k])),
+      spread(p99s(mem[k])),
+      fixed(median(p50s(mem[k])) / memFloor, 2),
+    ]),
+  );
+  section(
+    'HTTP tool call, lean client in its own process, one session, sequential (ms; median of per-round figures, min–max)',
+    ['server, protocol', 'p50', 'p99', 'p50 ratio to floor'],
+    Object.entries(r.http).map(([label, rounds]) => {
+      const floor = median(p50s(r.http[label.replace('ours', 'floor')]));
+      return [label, spread(p50s(rounds)), spread(p99s(rounds)), fixed(median(p50s(rounds)) / floor, 2)];
+    }),
+  );
+  section(
+    `HTTP throughput, one session per concurrent caller, protocol ${LATEST} (calls/s; median of rounds, min–max)`,
+    ['concurrency', 'calls per round', 'ours', 'floor', 'ratio'],
+    Object.entries(r.throughput).map(([c, t]) => [
+      c,
+      int(r.machine.counts.throughput[c]),
+      spread(t.ours, 0),
+      spread(t.floor, 0),
+      fixed(median(t.ours) / median(t.floor), 2),
+    ]),
+  );
+  section(
+    'HTTP session open: initialize + notifications/initialized (ms; median of per-round p50, min–max)',
+    ['server', 'p50', 'ratio to floor'],
+    ['ours', 'floor'].map((k) => [
+      k,
+      spread(p50s(r.opens[k])),
+      fixed(median(p50s(r.opens[k])) / median(p50s(r.opens.floor)), 2),
+    ]),
+  );
+  section(
+    'Heap per idle HTTP session, after GC inside the server process (--expose-gc, bench/heap-hook.js)',
+    ['server', 'heap before', 'heap after', 'sessions', 'per session', 'open p50 while filling'],
+    Object.entries(r.heap).map(([k, h]) => [
+      k === 'everything' ? 'server-everything (streamableHttp)' : k,
+      `${fixed(h.before / 2 ** 20, 1)} MB`,
+      `${fixed(h.after / 2 ** 20, 1)} MB`,
+      String(h.sessions),
+      `${fixed(kb(h), 1)} KB`,
+      ms(h.openP50),
+    ]),
+  );
+  section(
+    'Memory growth: heap after GC inside the HTTP server, before and after the calls (concurrency 8, fresh sessions)',
+    ['server', 'calls', 'heap before', 'heap after', 'growth'],
+    Object.entries(r.growth).map(([k, g]) => [
+      k,
+      int(g.calls),
+      `${fixed(g.before / 2 ** 20, 2)} MB`,
+      `${fixed(g.after / 2 ** 20, 2)} MB`,
+      `${fixed(((g.after - g.before) / g.before) * 100, 1)}%`,
+    ]),
+  );
+  const everything = median(r.cold['server-everything stdio']);
+  section(
+    `Cold start: spawn to \`initialize\` answered over stdio, ${r.cold['server-everything stdio'].length} runs each, interleaved (ms)`,
+    ['server', 'p50', 'min', 'max', 'p50 ratio to server-everything'],
+    Object.entries(r.cold).map(([k, v]) => [
+      k,
+      fixed(median(v), 1),
+      fixed(Math.min(...v), 1),
+      fixed(Math.max(...v), 1),
+      fixed(median(v) / everything, 2),
+    ]),
+  );
+  section(
+    'Context economy: `tools/list` of the built CLI (tokens = characters / 4; model-read = name, title, description, inputSchema)',
+    ['toolset', 'tools', 'tokens', 'tokens per tool', 'model-read tokens per tool'],
+    r.context.map((c) => [
+      c.set,
+      String(c.tools),
+      int(c.tokens),
+      int(c.tokens / c.tools),
+      fixed(c.modelReadPerTool, 1),
+    ]),
+  );
+  section(
+    'Largest read results on seeded sandbox data (budget 20,000 characters)',
+    ['tool', 'characters', 'page', 'outcome'],
+    r.largest.map((l) => [
+      l.name,
+      int(l.chars),
+      l.cut ? 'cut with cursor' : 'whole',
+      l.error ? 'error' : 'ok',
+    ]),
+  );
+  return out.join('\n');
+}
+
+export function renderReport(r, targets) {
+  const m = r.machine;
+  return [
+    '# Benchmark results',
+    '',
+    `_${m.date}, node ${m.node}, ${m.cpus}, ${m.ramMb} MB RAM, load average ${m.load}, ${m.seconds} s${m.quick ? ', QUICK MODE (tiny counts, figures not meaningful)' : ''}_`,
+    '',
+    'Produced by `npm run bench` (bench/run.js) on the built artifact. Every ratio compares figures measured in the same run: ' +
+      'the floor (bench/floor.js: an McpServer on the same SDK with one tool making the same undici GET to the same sandbox endpoint) ' +
+      'runs interleaved with ours, in rounds whose order rotates; figures are the median of per-round figures. ' +
+      'The sandbox runs in its own process, HTTP is driven by a lean raw JSON-RPC client in its own process, heap is read after GC inside each server. ' +
+      'The machine is shared and noisy (2 cores, other jobs running): absolute figures move between runs by tens of percent; ratios less so, but treat a ratio within ~5% of its target as a coin toss.',
+    '',
+    '## Targets (issue #15)',
+    '',
+    table(
+      ['target', 'result', 'ratio', 'project', 'floor / reference'],
+      targets.map((t) => [t.target, t.met ? 'met' : '**missed**', fixed(t.ratio, 2), t.project, t.reference]),
+    ),
+    '',
+    '## Detail',
+    details(r),
+    '',
+  ].join('\n');
+}
