@@ -5,7 +5,7 @@
 // with the min–max spread; heap is read after GC inside each server. Every child is killed on any
 // exit (lib/children.js). Loopback only; every loop is bounded by a count.
 //
-//   npm run bench                 builds, runs everything (~4-6 min on 2 busy cores), writes bench/RESULTS.md
+//   npm run bench                 builds, runs everything (~2 min on 2 idle cores, ~5 busy), writes bench/RESULTS.md
 //   BENCH_QUICK=1 node bench/run.js    tiny counts (< 60 s), prints the report, writes no file
 //   BENCH_OUT=file                 where to write the report (default bench/RESULTS.md; quick: none)
 //   BENCH_JSON=file                also write the targets and spawned pids as JSON
@@ -39,19 +39,19 @@ const N = QUICK
       toolsets: false,
     }
   : {
-      rounds: 5,
-      memCalls: 1000,
+      rounds: 7,
+      memCalls: 1500,
       memWarmup: 500,
-      httpCalls: 600,
+      httpCalls: 800,
       httpWarmup: 150,
-      oldCalls: 400,
-      throughput: { 1: 300, 8: 800, 64: 1600 },
-      opens: 40,
+      oldCalls: 500,
+      throughput: { 1: 500, 8: 1500, 64: 3000 },
+      opens: 50,
       warmSessions: 20,
       idleSessions: 200,
       growthWarmup: 2000,
       growthCalls: 10_000,
-      coldRuns: 15,
+      coldRuns: 20,
       turns: 30,
       toolsets: true,
     };

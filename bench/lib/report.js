@@ -7,7 +7,7 @@ const OLD = '2025-06-18';
 const p50s = (rounds) => rounds.map((s) => pct(s, 50));
 const p99s = (rounds) => rounds.map((s) => pct(s, 99));
 const kb = (heap) => (heap.after - heap.before) / heap.sessions / 1024;
-const ms = (v) => `${fixed(v)} ms`;
+const ms = (v, digits = 3) => `${fixed(v, digits)} ms`;
 
 /** Every target of issue #15 (and the two DESIGN.md ones the old bench tracked), with its figures. */
 export function targetsOf(r) {
@@ -64,8 +64,8 @@ export function targetsOf(r) {
       `cold start to initialize ≤ 0.8x server-everything (${label})`,
       cold[label] / everything,
       cold[label] / everything <= 0.8,
-      ms(cold[label]),
-      `server-everything ${ms(everything)} (floor ${ms(cold['floor (stdio)'])})`,
+      ms(cold[label], 1),
+      `server-everything ${ms(everything, 1)} (floor ${ms(cold['floor (stdio)'], 1)})`,
     );
   }
   const old = http(`ours ${OLD}`);
