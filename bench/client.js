@@ -17,6 +17,7 @@ const jobs = {
   /** Sequential calls on one session: per-call latencies. */
   async latency({ url, version, tool, args, calls, warmup }) {
     const session = await new Session(agent, url, version).open();
+    if (session.negotiated !== version) throw new Error(`asked for ${version}, got ${session.negotiated}`);
     for (let i = 0; i < warmup; i++) await session.call(tool, args);
     const samples = [];
     for (let i = 0; i < calls; i++) samples.push(await timed(() => session.call(tool, args)));

@@ -32,7 +32,6 @@ async function readableBundle(root) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    keepNames: true,
     sourcemap: true,
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",

@@ -4,8 +4,12 @@ import { Agent } from 'undici';
 
 export const LATEST = '2025-11-25';
 
+/**
+ * Idle connections are dropped after 2 s, before any server's own keep-alive timeout (Node's
+ * default is 5 s): a POST sent on a connection the server is closing would fail with ECONNRESET.
+ */
 export function createAgent() {
-  return new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, connections: null });
+  return new Agent({ keepAliveTimeout: 2_000, keepAliveMaxTimeout: 2_000, connections: null });
 }
 
 /** The JSON-RPC response of a POST, from a JSON body or the `data:` lines of an SSE body. */
