@@ -1,9 +1,17 @@
 // Preloaded into a measured server (`node --expose-gc --import ./bench/heap-hook.js <server>`),
 // spawned with an IPC channel: answers {type:'heap'} with the heap in use after full GCs, measured
-// inside the server's own process, and exits when the channel closes (no orphan if the bench dies).
+// inside the server's own process ({type:'snapshot', file} writes a heap snapshot instead), and exits
+// when the channel closes (no orphan if the bench dies).
 // Bench-only: nothing in src/ knows about it.
 if (process.send) {
-  process.on('message', (message) => {
+  process.on('message', async (message) => {
+    if (message?.type === 'snapshot') {
+      // For bench/heap-diff.js: a heap snapshot written where the bench asks.
+      for (let i = 0; i < 4; i++) globalThis.gc?.();
+      const { writeHeapSnapshot } = await import('node:v8');
+      process.send({ type: 'snapshot', file: writeHeapSnapshot(message.file) });
+      return;
+    }
     if (message?.type !== 'heap') return;
     // Several passes: weak references and finalizers free more on the second and third.
     for (let i = 0; i < 4; i++) globalThis.gc?.();

@@ -4,12 +4,12 @@
 // by self time and the share of each package. Not part of `npm run bench` (profiling slows the
 // server). `npm run build && node bench/profile.js [top] [--floor]`; BENCH_QUICK=1 for tiny counts.
 // --floor profiles bench/floor.js under the same load instead, for comparison.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { readableBundle } from './lib/bundle.js';
 import { ask, release, spawnNode, waitFor } from './lib/children.js';
 import { LATEST } from './lib/rpc.js';
 import { LIFTED, startSandboxProcess } from './lib/servers.js';
@@ -20,26 +20,6 @@ const TOP = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 15);
 const QUICK = process.env.BENCH_QUICK === '1';
 const repo = (relative) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
 const CALL = { tool: 'amigo_get_entity', args: { entity_id: '5a4d0b0c-0004-4000-8000-000000000001' } };
-
-/** dist/cli.js's bundle, unminified, in a temporary folder with package.json beside it as in the repo. */
-async function readableBundle(root) {
-  copyFileSync(repo('package.json'), join(root, 'package.json'));
-  await build({
-    entryPoints: [repo('src/cli.ts')],
-    outdir: join(root, 'dist'),
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  return join(root, 'dist', 'cli.js');
-}
 
 async function load(url) {
   const client = spawnNode([repo('bench/client.js')], { ipc: true, name: 'client' });

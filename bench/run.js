@@ -9,6 +9,9 @@
 //   BENCH_QUICK=1 node bench/run.js    tiny counts (< 60 s), prints the report, writes no file
 //   BENCH_OUT=file                 where to write the report (default bench/RESULTS.md; quick: none)
 //   BENCH_JSON=file                also write the targets and spawned pids as JSON
+// Where the time and memory go (not part of the run): bench/profile.js (CPU profile of our HTTP
+// server under this load, top functions by self time), bench/heap-diff.js (an idle session's heap
+// by object kind). bench/replicas.js is the Redis scale-out run (needs redis-server).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -38,12 +38,12 @@ const freePort = () =>
 
 /**
  * An HTTP server with the heap hook: 'ours' (the built CLI, platform keys in env pointing at the
- * sandbox process), 'floor' or 'everything'. `nodeFlags` e.g. ['--cpu-prof'].
+ * sandbox process), 'floor' or 'everything'. `nodeFlags` e.g. ['--cpu-prof']; `cli` another build of ours.
  */
-export async function startHttp(kind, sandboxEnv, nodeFlags = []) {
+export async function startHttp(kind, sandboxEnv, nodeFlags = [], cli = CLI) {
   const node = ['--expose-gc', '--import', HOOK, ...nodeFlags];
   if (kind === 'ours') {
-    const child = spawnNode([...node, CLI, '--http', '--port', '0'], {
+    const child = spawnNode([...node, cli, '--http', '--port', '0'], {
       ipc: true,
       env: { ...sandboxEnv, ...LIFTED },
       name: 'ours (http)',
