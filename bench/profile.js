@@ -34,6 +34,8 @@ async function load(url) {
 const maps = new Map();
 /** The source file and line a bundle position came from (node_modules/<package>/... or src/...). */
 function origin(url, line, column) {
+  const installed = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(url);
+  if (installed) return { file: `${installed[1]}/${installed[2]}`, line: line + 1, where: installed[1] };
   if (!url.startsWith('file:'))
     return {
       file: url || '(vm)',
