@@ -32,14 +32,17 @@ const jobs = {
     await Promise.all(sessions.map((s) => s.call(tool, args)));
     let next = 0;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await Promise.all(
       sessions.map(async (s) => {
         while (next++ < calls) await s.call(tool, args);
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const { user, system } = process.cpuUsage(cpu);
     await Promise.all(sessions.map((s) => s.close()));
-    return { callsPerSecond: calls / seconds };
+    // The client's own CPU share: near 1 means the client, not the server, limits the rate.
+    return { callsPerSecond: calls / seconds, clientCpu: (user + system) / 1e6 / seconds };
   },
   /** Sessions opened one after another (initialize + initialized), each closed after, untimed. */
   async open({ url, version, count }) {

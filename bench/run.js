@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { ask, release, spawnedPids, spawnNode, stop } from './lib/children.js';
 import { renderReport, targetsOf } from './lib/report.js';
 import { LATEST } from './lib/rpc.js';
-import { CLI, EVERYTHING, FLOOR, heapOf, startHttp, startSandboxProcess } from './lib/servers.js';
+import { CLI, cpuOf, EVERYTHING, FLOOR, heapOf, startHttp, startSandboxProcess } from './lib/servers.js';
 import { pct, rotation } from './lib/stats.js';
 import { initializeParams, openStdio, startStdio } from './lib/stdio.js';
 
@@ -81,57 +81,77 @@ async function inMemory(sandbox) {
   return samples;
 }
 
-/** Round-robin jobs on the lean client: `jobs` maps a label to its message; rotated each round. */
+/**
+ * Round-robin jobs on the lean client: `jobs` maps a label to [server, message, calls]; rotated each
+ * round. Returns each label's picked figures, and the server's CPU time per call (µs, read inside
+ * the server around the job; `calls` counts every call of the job, warm-up included).
+ */
 async function rounds(client, jobs, pick) {
-  const out = Object.fromEntries(Object.keys(jobs).map((k) => [k, []]));
+  const labels = Object.keys(jobs);
+  const out = Object.fromEntries(labels.map((k) => [k, []]));
+  const cpu = Object.fromEntries(labels.map((k) => [k, []]));
   for (let r = 0; r < N.rounds; r++) {
-    for (const label of rotation(Object.keys(jobs), r)) out[label].push(pick(await ask(client, jobs[label])));
+    for (const label of rotation(labels, r)) {
+      const [server, message, calls] = jobs[label];
+      const before = await cpuOf(server);
+      out[label].push(pick(await ask(client, message)));
+      cpu[label].push(((await cpuOf(server)) - before) / calls);
+    }
   }
-  return out;
+  return { out, cpu };
 }
 
 async function httpMeasures(client, ours, floor) {
   progress('HTTP tool call latency (2025-11-25 and 2025-06-18)');
-  const latency = (url, version, calls) => ({
-    type: 'latency',
-    url,
-    version,
-    ...CALL,
-    calls,
-    warmup: N.httpWarmup,
-  });
-  const samples = (m) => m.samples;
+  const latency = (server, version, calls) => [
+    server,
+    { type: 'latency', url: server.url, version, ...CALL, calls, warmup: N.httpWarmup },
+    calls + N.httpWarmup,
+  ];
   const http = await rounds(
     client,
     {
-      [`ours ${LATEST}`]: latency(ours.url, LATEST, N.httpCalls),
-      [`floor ${LATEST}`]: latency(floor.url, LATEST, N.httpCalls),
-      [`ours ${OLD}`]: latency(ours.url, OLD, N.oldCalls),
-      [`floor ${OLD}`]: latency(floor.url, OLD, N.oldCalls),
+      [`ours ${LATEST}`]: latency(ours, LATEST, N.httpCalls),
+      [`floor ${LATEST}`]: latency(floor, LATEST, N.httpCalls),
+      [`ours ${OLD}`]: latency(ours, OLD, N.oldCalls),
+      [`floor ${OLD}`]: latency(floor, OLD, N.oldCalls),
     },
-    samples,
+    (m) => m.samples,
   );
   const throughput = {};
-  for (const [concurrency, calls] of Object.entries(N.throughput)) {
-    progress(`HTTP throughput at concurrency ${concurrency}`);
-    const job = (url) => ({
-      type: 'throughput',
-      url,
-      version: LATEST,
-      ...CALL,
-      calls,
-      concurrency: +concurrency,
-    });
-    throughput[concurrency] = await rounds(
-      client,
-      { ours: job(ours.url), floor: job(floor.url) },
-      (m) => m.callsPerSecond,
-    );
+  for (const [c, calls] of Object.entries(N.throughput)) {
+    progress(`HTTP throughput at concurrency ${c}`);
+    const job = (server) => [
+      server,
+      { type: 'throughput', url: server.url, version: LATEST, ...CALL, calls, concurrency: +c },
+      calls + +c,
+    ];
+    throughput[c] = await rounds(client, { ours: job(ours), floor: job(floor) }, (m) => m);
   }
   progress('HTTP session open');
-  const open = (url) => ({ type: 'open', url, version: LATEST, count: N.opens });
-  const opens = await rounds(client, { ours: open(ours.url), floor: open(floor.url) }, samples);
-  return { http, throughput, opens };
+  const open = (server) => [
+    server,
+    { type: 'open', url: server.url, version: LATEST, count: N.opens },
+    N.opens,
+  ];
+  const opens = await rounds(client, { ours: open(ours), floor: open(floor) }, (m) => m.samples);
+  return {
+    http: http.out,
+    httpCpu: http.cpu,
+    throughput: Object.fromEntries(
+      Object.entries(throughput).map(([c, t]) => [
+        c,
+        {
+          ours: t.out.ours.map((m) => m.callsPerSecond),
+          floor: t.out.floor.map((m) => m.callsPerSecond),
+          clientCpu: t.out.floor.map((m) => m.clientCpu),
+          cpu: t.cpu,
+        },
+      ]),
+    ),
+    opens: opens.out,
+    openCpu: opens.cpu,
+  };
 }
 
 /** Heap after GC before and after `growthCalls` calls (at concurrency 8, fresh sessions). */

@@ -129,32 +129,52 @@ function details(r) {
       fixed(median(p50s(mem[k])) / memFloor, 2),
     ]),
   );
+  const us = (values) => (values?.length ? fixed(median(values), 0) : 'n/a');
   section(
-    'HTTP tool call, lean client in its own process, one session, sequential (ms; median of per-round figures, min–max)',
-    ['server, protocol', 'p50', 'p99', 'p50 ratio to floor'],
+    'HTTP tool call, lean client in its own process, one session, sequential (ms; median of per-round figures, min–max; server CPU per call read inside the server, µs)',
+    ['server, protocol', 'p50', 'p99', 'p50 ratio to floor', 'server CPU per call', 'CPU ratio to floor'],
     Object.entries(r.http).map(([label, rounds]) => {
-      const floor = median(p50s(r.http[label.replace('ours', 'floor')]));
-      return [label, spread(p50s(rounds)), spread(p99s(rounds)), fixed(median(p50s(rounds)) / floor, 2)];
+      const floorLabel = label.replace('ours', 'floor');
+      const floor = median(p50s(r.http[floorLabel]));
+      return [
+        label,
+        spread(p50s(rounds)),
+        spread(p99s(rounds)),
+        fixed(median(p50s(rounds)) / floor, 2),
+        us(r.httpCpu[label]),
+        fixed(median(r.httpCpu[label]) / median(r.httpCpu[floorLabel]), 2),
+      ];
     }),
   );
   section(
-    `HTTP throughput, one session per concurrent caller, protocol ${LATEST} (calls/s; median of rounds, min–max)`,
-    ['concurrency', 'calls per round', 'ours', 'floor', 'ratio'],
+    `HTTP throughput, one session per concurrent caller, protocol ${LATEST} (calls/s; median of rounds, min–max; server CPU per call in µs, session opens of the round included; lean client CPU share during the floor's rounds, near 100% would mean the client limits the rate)`,
+    [
+      'concurrency',
+      'calls per round',
+      'ours',
+      'floor',
+      'ratio',
+      'server CPU per call, ours / floor',
+      'client CPU (floor rounds)',
+    ],
     Object.entries(r.throughput).map(([c, t]) => [
       c,
       int(r.machine.counts.throughput[c]),
       spread(t.ours, 0),
       spread(t.floor, 0),
       fixed(median(t.ours) / median(t.floor), 2),
+      `${us(t.cpu.ours)} / ${us(t.cpu.floor)}`,
+      `${fixed(median(t.clientCpu) * 100, 0)}%`,
     ]),
   );
   section(
-    'HTTP session open: initialize + notifications/initialized (ms; median of per-round p50, min–max)',
-    ['server', 'p50', 'ratio to floor'],
+    'HTTP session open: initialize + notifications/initialized (ms; median of per-round p50, min–max; server CPU per open in µs, the untimed DELETE included)',
+    ['server', 'p50', 'ratio to floor', 'server CPU per open'],
     ['ours', 'floor'].map((k) => [
       k,
       spread(p50s(r.opens[k])),
       fixed(median(p50s(r.opens[k])) / median(p50s(r.opens.floor)), 2),
+      us(r.openCpu[k]),
     ]),
   );
   section(
@@ -227,7 +247,7 @@ export function renderReport(r, targets) {
       'the floor (bench/floor.js: an McpServer on the same SDK with one tool making the same undici GET to the same sandbox endpoint) ' +
       'runs interleaved with ours, in rounds whose order rotates; figures are the median of per-round figures. ' +
       'The sandbox runs in its own process, HTTP is driven by a lean raw JSON-RPC client in its own process, heap is read after GC inside each server. ' +
-      'The machine is shared and noisy (2 cores, other jobs running): absolute figures move between runs by tens of percent; ratios less so, but treat a ratio within ~5% of its target as a coin toss.',
+      'The machine is shared and noisy (2 cores, other jobs running): absolute figures move between runs by tens of percent; ratios less so, but treat a ratio within ~5% of its target as a coin toss. The server CPU per call (read inside the server around each round, in the detail tables) is the figure other jobs move least.',
     '',
     '## Targets (issue #15)',
     '',

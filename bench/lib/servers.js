@@ -71,3 +71,9 @@ export async function heapOf(server) {
   const { heapUsed } = await ask(server.child, { type: 'heap' });
   return heapUsed;
 }
+
+/** The server's CPU time so far (user + system), in µs, read inside its process by the heap hook. */
+export async function cpuOf(server) {
+  const { micros } = await ask(server.child, { type: 'cpu' });
+  return micros;
+}
