@@ -1,7 +1,8 @@
 // One registry of every process the bench spawns. Each is killed (SIGKILL) when the bench exits for
 // any reason: normal end, error, SIGINT/SIGTERM/SIGHUP, uncaught exception or rejection. Processes
-// that run bench code or the heap hook also hold an IPC channel and exit when it closes, so even a
-// bench killed with SIGKILL (no handler runs) leaves nothing behind.
+// that run bench code or the heap hook also hold an IPC channel and exit when it closes, and the stdio
+// servers (cold start, tools/list) exit when their stdin closes, so even a bench killed with SIGKILL
+// (no handler runs) leaves nothing behind.
 import { spawn } from 'node:child_process';
 
 const children = new Set();
