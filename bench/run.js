@@ -1,306 +1,238 @@
-// Benchmarks, printed as markdown tables: overhead, throughput, cold start, memory, context
-// economy. Loopback only, every loop bounded in count. Run with `npm run bench` (builds first).
-// The machine is noisy: ratios measured in the same run matter more than absolute figures.
-import { spawn } from 'node:child_process';
-import { setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { Agent, request } from 'undici';
-import { createClients } from '../dist/core/clients.js';
-import { PLATFORMS } from '../dist/core/config.js';
-import { createLogger } from '../dist/core/log.js';
-import { listTools, tokens } from '../dist/core/reference.js';
-import { startHttpServer } from '../dist/http/server.js';
-import { sandboxPlatformCredentials, startSandbox } from '../dist/sandbox.js';
-import { createServer } from '../dist/server.js';
+// The benchmark of issue #15: every target measured against a floor (bench/floor.js: the same SDK,
+// one tool, the same undici GET to the same sandbox endpoint) in the same run, on the BUILT artifact.
+// The sandbox runs in its own process; HTTP is driven by a lean client in its own process; paths are
+// interleaved in rounds (order rotated each round) and reported as the median of per-round figures
+// with the min–max spread; heap is read after GC inside each server. Every child is killed on any
+// exit (lib/children.js). Loopback only; every loop is bounded by a count.
+//
+//   npm run bench                 builds, runs everything (~2 min on 2 idle cores, ~5 busy), writes bench/RESULTS.md
+//   BENCH_QUICK=1 node bench/run.js    tiny counts (< 60 s), prints the report, writes no file
+//   BENCH_OUT=file                 where to write the report (default bench/RESULTS.md; quick: none)
+//   BENCH_JSON=file                also write the targets and spawned pids as JSON
+// Where the time and memory go (not part of the run): bench/profile.js (CPU profile of our HTTP
+// server under this load, top functions by self time), bench/heap-diff.js (an idle session's heap
+// by object kind). bench/replicas.js is the Redis scale-out run (needs redis-server).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { ask, release, spawnedPids, spawnNode, stop } from './lib/children.js';
+import { renderReport, targetsOf } from './lib/report.js';
+import { LATEST } from './lib/rpc.js';
+import { CLI, cpuOf, EVERYTHING, FLOOR, heapOf, startHttp, startSandboxProcess } from './lib/servers.js';
+import { pct, rotation } from './lib/stats.js';
+import { initializeParams, openStdio, startStdio } from './lib/stdio.js';
 
-// The SDK's HTTP client transport (the bench's side, not the server's) adds a fetch abort listener
-// per request to one long-lived signal; Node frees them on GC but warns past 1,500.
-setMaxListeners(0);
-
-const N = Number(process.env.BENCH_CALLS ?? 2000);
-const WARMUP = 200;
-const COLD_RUNS = 10;
-const IDLE_SESSIONS = 200;
-
-const pct = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-const ms = (v) => v.toFixed(3);
-const table = (title, head, rows) => {
-  console.log(`\n### ${title}\n`);
-  console.log(`| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |`);
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-};
-
-const log = createLogger({ level: 'silent' });
-const sandbox = await startSandbox({ ama2RateLimits: false, attheneExecuteDelayMs: 1, ama2ReplyDelayMs: 5 });
-const credentials = sandboxPlatformCredentials(sandbox);
-const clients = createClients(credentials);
-const makeServer = () =>
-  createServer({ clients, log, toolsets: PLATFORMS, readOnly: false, maxResultChars: 20_000 });
-
-// The bench clients do not list tools first, so the SDK client does not validate results against
-// the output schemas: what is measured is the server's overhead, not the client's.
-async function inMemoryClient() {
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'bench', version: '1' });
-  await Promise.all([makeServer().connect(b), client.connect(a)]);
-  return client;
-}
-
-const memClient = await inMemoryClient();
-const session = (
-  await memClient.callTool({ name: 'atthene_create_session', arguments: { agent_key: 'support_agent' } })
-).structuredContent.session_id;
+const QUICK = process.env.BENCH_QUICK === '1';
+const N = QUICK
+  ? {
+      rounds: 2,
+      memCalls: 60,
+      memWarmup: 30,
+      httpCalls: 40,
+      httpWarmup: 10,
+      oldCalls: 30,
+      throughput: { 1: 20, 8: 48, 64: 128 },
+      opens: 5,
+      warmSessions: 3,
+      idleSessions: 10,
+      growthWarmup: 50,
+      growthCalls: 200,
+      coldRuns: 2,
+      turns: 2,
+      toolsets: false,
+    }
+  : {
+      rounds: 7,
+      memCalls: 1500,
+      memWarmup: 500,
+      httpCalls: 800,
+      httpWarmup: 150,
+      oldCalls: 500,
+      throughput: { 1: 500, 8: 1500, 64: 3000 },
+      opens: 50,
+      warmSessions: 20,
+      idleSessions: 200,
+      growthWarmup: 2000,
+      growthCalls: 10_000,
+      coldRuns: 20,
+      turns: 30,
+      toolsets: true,
+    };
+const OLD = '2025-06-18';
 const ENTITY = '5a4d0b0c-0004-4000-8000-000000000001';
-const READ = { name: 'amigo_get_entity', arguments: { entity_id: ENTITY } };
+const CALL = { tool: 'amigo_get_entity', args: { entity_id: ENTITY } };
+const progress = (text) => process.stderr.write(`bench: ${text}\n`);
 
-async function timeCalls(call, count) {
-  for (let i = 0; i < WARMUP; i++) await call();
-  const samples = [];
-  for (let i = 0; i < count; i++) {
-    const t = performance.now();
-    await call();
-    samples.push(performance.now() - t);
-  }
+async function inMemory(sandbox) {
+  progress('in-memory tool call (ours, floor, direct undici)');
+  const child = spawnNode([fileURLToPath(new URL('./inmemory.js', import.meta.url))], {
+    ipc: true,
+    name: 'in-memory',
+  });
+  const { samples } = await ask(child, {
+    type: 'run',
+    credentials: sandbox.credentials,
+    entity: ENTITY,
+    rounds: N.rounds,
+    calls: N.memCalls,
+    warmup: N.memWarmup,
+  });
+  await release(child);
   return samples;
 }
 
-// --- Overhead -------------------------------------------------------------------------------
-const direct = new Agent({ keepAliveTimeout: 10_000 });
-const entityUrl = `${sandbox.amigo.baseUrl}/v1/${sandbox.amigo.workspaceId}/world/entities/${ENTITY}`;
-const directSamples = await timeCalls(async () => {
-  const res = await request(entityUrl, {
-    dispatcher: direct,
-    headers: { authorization: `Bearer ${sandbox.amigo.apiKey}` },
-  });
-  await res.body.json();
-}, N);
-const memSamples = await timeCalls(() => memClient.callTool(READ), N);
-const http = await startHttpServer(
-  {
-    host: '127.0.0.1',
-    port: 0,
-    allowedOrigins: [],
-    allowedHosts: [],
-    maxBodyBytes: 1 << 20,
-    sessionIdleMs: 600_000,
-    stateless: false,
-    maxSessions: 1000,
-    maxSessionsPerPrincipal: 1000,
-    sessionRatePerMinute: 1_000_000,
-    maxWatchers: 20,
-    maxInFlightPerSession: 1000,
-    eventStore: { sessionBytes: 1 << 20, totalBytes: 64 << 20, maxAgeMs: 300_000 },
-    connections: {
-      headersTimeoutMs: 10_000,
-      requestTimeoutMs: 30_000,
-      maxConnections: 4096,
-      maxConnectionsPerAddress: 4096,
+/**
+ * Round-robin jobs on the lean client: `jobs` maps a label to [server, message, calls]; rotated each
+ * round. Returns each label's picked figures, and the server's CPU time per call (µs, read inside
+ * the server around the job; `calls` counts every call of the job, warm-up included).
+ */
+async function rounds(client, jobs, pick) {
+  const labels = Object.keys(jobs);
+  const out = Object.fromEntries(labels.map((k) => [k, []]));
+  const cpu = Object.fromEntries(labels.map((k) => [k, []]));
+  for (let r = 0; r < N.rounds; r++) {
+    for (const label of rotation(labels, r)) {
+      const [server, message, calls] = jobs[label];
+      const before = await cpuOf(server);
+      out[label].push(pick(await ask(client, message)));
+      cpu[label].push(((await cpuOf(server)) - before) / calls);
+    }
+  }
+  return { out, cpu };
+}
+
+async function httpMeasures(client, ours, floor) {
+  progress('HTTP tool call latency (2025-11-25 and 2025-06-18)');
+  const latency = (server, version, calls) => [
+    server,
+    { type: 'latency', url: server.url, version, ...CALL, calls, warmup: N.httpWarmup },
+    calls + N.httpWarmup,
+  ];
+  const http = await rounds(
+    client,
+    {
+      [`ours ${LATEST}`]: latency(ours, LATEST, N.httpCalls),
+      [`floor ${LATEST}`]: latency(floor, LATEST, N.httpCalls),
+      [`ours ${OLD}`]: latency(ours, OLD, N.oldCalls),
+      [`floor ${OLD}`]: latency(floor, OLD, N.oldCalls),
     },
-  },
-  makeServer,
-  log,
-  { credentialHeaders: [] },
-);
-async function httpClient() {
-  const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
-  return client;
-}
-const httpOne = await httpClient();
-const httpSamples = await timeCalls(() => httpOne.callTool(READ), N);
-const d50 = pct(directSamples, 50);
-table(
-  `Overhead: \`amigo_get_entity\` (GET /v1/{workspace}/world/entities/{id} on the sandbox), ${N} calls after ${WARMUP} warm-up`,
-  ['path', 'p50 ms', 'p99 ms', 'p50 ratio to direct'],
-  [
-    ['direct undici request', ms(d50), ms(pct(directSamples, 99)), '1.00'],
-    [
-      'MCP tool call, in-memory transport',
-      ms(pct(memSamples, 50)),
-      ms(pct(memSamples, 99)),
-      (pct(memSamples, 50) / d50).toFixed(2),
-    ],
-    [
-      'MCP tool call, streamable HTTP',
-      ms(pct(httpSamples, 50)),
-      ms(pct(httpSamples, 99)),
-      (pct(httpSamples, 50) / d50).toFixed(2),
-    ],
-  ],
-);
-
-// --- Throughput -----------------------------------------------------------------------------
-const throughputRows = [];
-for (const concurrency of [1, 8, 64]) {
-  const sessions = await Promise.all(Array.from({ length: concurrency }, httpClient));
-  const total = Math.max(500, concurrency * 40);
-  let next = 0;
-  let errors = 0;
-  const started = performance.now();
-  await Promise.all(
-    sessions.map(async (client) => {
-      while (next++ < total) {
-        const result = await client.callTool(READ).catch(() => ({ isError: true }));
-        if (result.isError) errors++;
-      }
-    }),
+    (m) => m.samples,
   );
-  const seconds = (performance.now() - started) / 1000;
-  throughputRows.push([String(concurrency), String(total), (total / seconds).toFixed(0), String(errors)]);
-  await Promise.all(sessions.map((c) => c.close()));
+  const throughput = {};
+  for (const [c, calls] of Object.entries(N.throughput)) {
+    progress(`HTTP throughput at concurrency ${c}`);
+    const job = (server) => [
+      server,
+      { type: 'throughput', url: server.url, version: LATEST, ...CALL, calls, concurrency: +c },
+      calls + +c,
+    ];
+    throughput[c] = await rounds(client, { ours: job(ours), floor: job(floor) }, (m) => m);
+  }
+  progress('HTTP session open');
+  const open = (server) => [
+    server,
+    { type: 'open', url: server.url, version: LATEST, count: N.opens },
+    N.opens,
+  ];
+  const opens = await rounds(client, { ours: open(ours), floor: open(floor) }, (m) => m.samples);
+  return {
+    http: http.out,
+    httpCpu: http.cpu,
+    throughput: Object.fromEntries(
+      Object.entries(throughput).map(([c, t]) => [
+        c,
+        {
+          ours: t.out.ours.map((m) => m.callsPerSecond),
+          floor: t.out.floor.map((m) => m.callsPerSecond),
+          clientCpu: t.out.floor.map((m) => m.clientCpu),
+          cpu: t.cpu,
+        },
+      ]),
+    ),
+    opens: opens.out,
+    openCpu: opens.cpu,
+  };
 }
-table(
-  'Throughput over streamable HTTP (one session per concurrent caller)',
-  ['concurrency', 'calls', 'calls/s', 'errors'],
-  throughputRows,
-);
 
-// --- Cold start -----------------------------------------------------------------------------
-function coldStart(args) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, {
-      stdio: 'pipe',
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no initialize answer from ${args.join(' ')}`));
-    }, 15_000);
-    child.stdout.once('data', () => {
-      clearTimeout(timer);
-      resolve(performance.now() - started);
-      child.kill('SIGKILL');
-    });
-    child.stdin.write(
-      `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } })}\n`,
-    );
+/** Heap after GC before and after `growthCalls` calls (at concurrency 8, fresh sessions). */
+async function growth(client, server) {
+  progress(`memory growth over ${N.growthCalls} calls (${server.kind})`);
+  const calls = (count) => ({
+    type: 'calls',
+    url: server.url,
+    version: LATEST,
+    ...CALL,
+    calls: count,
+    concurrency: 8,
   });
+  await ask(client, calls(N.growthWarmup));
+  const before = await heapOf(server);
+  await ask(client, calls(N.growthCalls));
+  return { before, after: await heapOf(server), calls: N.growthCalls };
 }
-const ours = [];
-const reference = [];
-const everything = new URL(
-  '../node_modules/@modelcontextprotocol/server-everything/dist/index.js',
-  import.meta.url,
-).pathname;
-for (let i = 0; i < COLD_RUNS; i++) {
-  ours.push(await coldStart(['dist/cli.js', '--sandbox']));
-  reference.push(await coldStart([everything, 'stdio']));
-}
-table(
-  `Cold start: spawn to \`initialize\` answered over stdio, ${COLD_RUNS} runs each, interleaved`,
-  ['server', 'p50 ms', 'min ms', 'max ms', 'p50 ratio'],
-  [
-    [
-      'agent-platforms-mcp --sandbox',
-      ms(pct(ours, 50)),
-      ms(Math.min(...ours)),
-      ms(Math.max(...ours)),
-      (pct(ours, 50) / pct(reference, 50)).toFixed(2),
-    ],
-    [
-      '@modelcontextprotocol/server-everything stdio',
-      ms(pct(reference, 50)),
-      ms(Math.min(...reference)),
-      ms(Math.max(...reference)),
-      '1.00',
-    ],
-  ],
-);
 
-// --- Memory ---------------------------------------------------------------------------------
-// Measured in separate server processes (stdio for calls, HTTP for idle sessions) through /proc.
-const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
-const child = spawn(process.execPath, ['--expose-gc', 'bench/memory-child.js'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let childOut = '';
-child.stdout.on('data', (c) => {
-  childOut += c;
-});
-await new Promise((resolve) => child.once('exit', resolve));
-const memory = JSON.parse(childOut);
-const server = spawn(process.execPath, ['dist/cli.js', '--sandbox', '--http', '--port', '0'], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-  env: {
-    ...process.env,
-    LOG_LEVEL: 'warn',
-    MCP_MAX_SESSIONS: String(IDLE_SESSIONS + 10),
-    MCP_MAX_SESSIONS_PER_PRINCIPAL: String(IDLE_SESSIONS + 10),
-    // All idle sessions come from one address here; the defaults are sized for separate clients.
-    MCP_SESSION_RATE_PER_MINUTE: '100000',
-    MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(4 * IDLE_SESSIONS),
-  },
-});
-const url = await new Promise((resolve) => {
-  let err = '';
-  server.stderr.on('data', (c) => {
-    err += c;
-    const m = /listening on (http:\/\/\S+\/mcp)/.exec(err);
-    if (m) resolve(m[1]);
-  });
-});
-const idleBefore = rssOf(server.pid);
-const idle = [];
-for (let i = 0; i < IDLE_SESSIONS; i++) {
-  const client = new Client({ name: 'idle', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  idle.push(client);
+/** Heap per idle session: warm sessions first, then `idleSessions` more left open. */
+async function idleHeap(client, server) {
+  progress(`heap per idle session (${server.kind})`);
+  const idle = (count) => ({ type: 'idle', url: server.url, version: LATEST, count });
+  await ask(client, idle(N.warmSessions));
+  const before = await heapOf(server);
+  const { samples } = await ask(client, idle(N.idleSessions));
+  const after = await heapOf(server);
+  return { before, after, sessions: N.idleSessions, openP50: pct(samples, 50) };
 }
-await new Promise((r) => setTimeout(r, 500));
-const idleAfter = rssOf(server.pid);
-server.kill('SIGKILL');
-const mb = (b) => (b / 1024 / 1024).toFixed(1);
-const growth = (from, to) => `${(((to - from) / from) * 100).toFixed(1)}%`;
-table(
-  "Memory (after a full GC; heap is what the server holds, RSS includes the allocator's reserve)",
-  ['measure', 'value'],
-  [
-    [
-      'server with sandbox after start and 2,000 warm-up calls: heap / RSS',
-      `${mb(memory.start.heap)} MB / ${mb(memory.start.rss)} MB`,
-    ],
-    [
-      `after ${memory.calls.toLocaleString('en')} more tool calls: heap / RSS`,
-      `${mb(memory.after.heap)} MB (${growth(memory.start.heap, memory.after.heap)}) / ${mb(memory.after.rss)} MB (${growth(memory.start.rss, memory.after.rss)})`,
-    ],
-    [
-      `HTTP server, per idle session (${IDLE_SESSIONS} sessions)`,
-      `${((idleAfter - idleBefore) / IDLE_SESSIONS / 1024).toFixed(1)} KB`,
-    ],
-  ],
-);
 
-// --- Context economy ------------------------------------------------------------------------
-const economy = [];
-for (const set of [...PLATFORMS.map((p) => [p]), PLATFORMS]) {
-  const tools = await listTools(set);
-  economy.push([
-    set.join('+'),
-    String(tools.length),
-    String(tokens(tools)),
-    String(Math.round(tokens(tools) / tools.length)),
-  ]);
+/** Spawn to the `initialize` answer over stdio, in ms. */
+async function coldStart(args, env) {
+  const started = performance.now();
+  const server = startStdio(args, { env, name: `cold start ${args.join(' ')}` });
+  await server.rpc('initialize', initializeParams());
+  const elapsed = performance.now() - started;
+  await stop(server.child);
+  return elapsed;
 }
-table(
-  'Context economy: `tools/list` (tokens = characters / 4; each toolset includes platforms_status)',
-  ['toolset', 'tools', 'tokens', 'tokens per tool'],
-  economy,
-);
 
-const samples = {
+async function coldStarts(sandboxEnv) {
+  const variants = {
+    'ours, keys in env': [[CLI], sandboxEnv],
+    'ours --sandbox': [[CLI, '--sandbox'], {}],
+    'floor (stdio)': [[FLOOR], sandboxEnv],
+    'server-everything stdio': [[EVERYTHING, 'stdio'], {}],
+  };
+  const out = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let r = 0; r < N.coldRuns; r++) {
+    progress(`cold start, run ${r + 1} of ${N.coldRuns}`);
+    for (const label of rotation(Object.keys(variants), r))
+      out[label].push(await coldStart(...variants[label]));
+  }
+  return out;
+}
+
+const tokens = (value) => JSON.stringify(value).length / 4;
+const modelRead = ({ name, title, description, inputSchema }) =>
+  tokens({ name, title, description, inputSchema });
+
+/** tools/list of the built CLI over stdio: all platforms, and (full run) each toolset alone. */
+async function contextEconomy(sandboxEnv) {
+  progress('context economy (tools/list)');
+  const sets = N.toolsets ? ['ama2', 'amigo', 'atthene', 'all'] : ['all'];
+  const rows = [];
+  for (const set of sets) {
+    const server = await openStdio(set === 'all' ? [CLI] : [CLI, '--toolsets', set], { env: sandboxEnv });
+    const { tools } = await server.rpc('tools/list');
+    await stop(server.child);
+    const read = tools.reduce((n, t) => n + modelRead(t), 0);
+    rows.push({ set, tools: tools.length, tokens: tokens({ tools }), modelReadPerTool: read / tools.length });
+  }
+  return rows;
+}
+
+const SAMPLE_CALLS = (session, agentId) => ({
   platforms_status: {},
   ama2_list_threads: { limit: 100 },
   atthene_list_agents: { limit: 100 },
   atthene_list_sessions: { limit: 100 },
-  atthene_get_agent: null,
+  atthene_get_agent: { agent_id: agentId },
   atthene_get_messages: { session_id: session, limit: 100 },
   atthene_get_session: { session_id: session },
   atthene_get_status: { session_id: session },
@@ -315,37 +247,91 @@ const samples = {
   amigo_get_workspace_overview: {},
   amigo_get_analytics: { days: 90 },
   amigo_list_functions: {},
-};
-const agents = (await memClient.callTool({ name: 'atthene_list_agents', arguments: {} })).structuredContent
-  .agents;
-samples.atthene_get_agent = { agent_id: agents[1].id };
-for (let i = 0; i < 30; i++)
-  await memClient.callTool({
-    name: 'atthene_execute_turn',
-    arguments: { session_id: session, content: `turn ${i} ${'words '.repeat(40)}` },
-  });
-const sizes = [];
-for (const [name, args] of Object.entries(samples)) {
-  const result = await memClient.callTool({ name, arguments: args });
-  const chars = result.content.filter((c) => c.type === 'text').reduce((n, c) => n + c.text.length, 0);
-  sizes.push([
-    name,
-    String(chars),
-    result.structuredContent?.truncated ? 'cut with cursor' : 'whole',
-    result.isError ? 'error' : 'ok',
-  ]);
-}
-table(
-  'Largest read results on seeded data (budget 20,000 characters)',
-  ['tool', 'characters', 'page', 'outcome'],
-  sizes,
-);
+});
 
-console.log(
-  `\n_${new Date().toISOString()}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} MB RAM_`,
-);
-await Promise.all([...idle.map((c) => c.close().catch(() => {})), httpOne.close(), memClient.close()]);
-await http.close(1000);
-await sandbox.close();
-await direct.close();
+/** The size of each read tool's result on the seeded sandbox, after an Atthene session grew. */
+async function largestResults(sandboxEnv) {
+  progress('largest read results');
+  const server = await openStdio([CLI], { env: sandboxEnv });
+  const call = (name, args) => server.rpc('tools/call', { name, arguments: args });
+  const session = (await call('atthene_create_session', { agent_key: 'support_agent' })).structuredContent
+    .session_id;
+  const agents = (await call('atthene_list_agents', {})).structuredContent.agents;
+  for (let i = 0; i < N.turns; i++)
+    await call('atthene_execute_turn', { session_id: session, content: `turn ${i} ${'words '.repeat(40)}` });
+  const rows = [];
+  for (const [name, args] of Object.entries(SAMPLE_CALLS(session, agents[1]?.id ?? agents[0]?.id))) {
+    const result = await call(name, args);
+    const chars = result.content.filter((c) => c.type === 'text').reduce((n, c) => n + c.text.length, 0);
+    rows.push({
+      name,
+      chars,
+      cut: Boolean(result.structuredContent?.truncated),
+      error: Boolean(result.isError),
+    });
+  }
+  await stop(server.child);
+  return rows;
+}
+
+function machine(loadStart) {
+  const cpu = cpus();
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}`,
+    ramMb: Math.round(totalmem() / 2 ** 20),
+    load: `${loadStart.map((l) => l.toFixed(1)).join(' ')} → ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+    quick: QUICK,
+    counts: N,
+  };
+}
+
+async function main() {
+  const loadStart = loadavg();
+  const started = performance.now();
+  const sandbox = await startSandboxProcess();
+  const r = { inMemory: await inMemory(sandbox) };
+  const client = spawnNode([fileURLToPath(new URL('./client.js', import.meta.url))], {
+    ipc: true,
+    name: 'client',
+  });
+  const ours = await startHttp('ours', sandbox.env);
+  const floor = await startHttp('floor', sandbox.env);
+  Object.assign(r, await httpMeasures(client, ours, floor));
+  r.growth = { ours: await growth(client, ours), floor: await growth(client, floor) };
+  const everything = await startHttp('everything', {});
+  r.heap = {};
+  for (const server of [ours, floor, everything]) r.heap[server.kind] = await idleHeap(client, server);
+  await Promise.all([ours, floor, everything].map((s) => release(s.child)));
+  await release(client);
+  r.cold = await coldStarts(sandbox.env);
+  r.context = await contextEconomy(sandbox.env);
+  r.largest = await largestResults(sandbox.env);
+  await release(sandbox.child);
+  r.machine = { ...machine(loadStart), seconds: Math.round((performance.now() - started) / 1000) };
+  return r;
+}
+
+const results = await main();
+const targets = targetsOf(results);
+const report = renderReport(results, targets);
+process.stdout.write(`${report}\n`);
+const out =
+  process.env.BENCH_OUT ?? (QUICK ? undefined : fileURLToPath(new URL('./RESULTS.md', import.meta.url)));
+if (out) {
+  // The scale-out section comes from bench/replicas.js (needs redis-server), run separately: kept.
+  let kept = '';
+  try {
+    const previous = readFileSync(out, 'utf8');
+    const at = previous.indexOf('\n### Scale-out');
+    if (at !== -1) kept = previous.slice(at);
+  } catch {}
+  writeFileSync(out, `${report}\n${kept}`);
+}
+if (process.env.BENCH_JSON) {
+  writeFileSync(process.env.BENCH_JSON, JSON.stringify({ targets, pids: spawnedPids() }, null, 2));
+}
 process.exit(0);
