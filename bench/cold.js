@@ -41,14 +41,28 @@ const killAll = () => {
 process.on('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
-const INIT = `${JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
-})}\n`;
+// COLD_UNTIL=tools/list: also send notifications/initialized and tools/list, and time until the
+// tools/list answer (id 2): the start-up work done after the initialize answer counts too.
+const UNTIL_LIST = process.env.COLD_UNTIL === 'tools/list';
+const ANSWER_ID = UNTIL_LIST ? 2 : 1;
+const INIT = [
+  {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+  },
+  ...(UNTIL_LIST
+    ? [
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      ]
+    : []),
+]
+  .map((m) => `${JSON.stringify(m)}\n`)
+  .join('');
 
-/** Milliseconds from spawn to the line answering initialize (id 1) on stdout. */
+/** Milliseconds from spawn to the line answering initialize (or tools/list) on stdout. */
 function coldStart({ args, env }) {
   return new Promise((resolve, reject) => {
     const clean = {};
@@ -70,7 +84,7 @@ function coldStart({ args, env }) {
     child.stdout.on('data', (chunk) => {
       buffered += chunk;
       for (const line of buffered.split('\n').slice(0, -1)) {
-        if (line.includes('"id":1') && line.includes('"result"')) {
+        if (line.includes(`"id":${ANSWER_ID}`) && line.includes('"result"')) {
           const elapsed = performance.now() - started;
           return done(() => resolve(elapsed));
         }
@@ -97,7 +111,7 @@ for (let i = 0; i < RUNS + 1; i++) {
 }
 const ref = pct(times[CASES.length - 1], 50);
 console.log(
-  `Cold start, spawn -> initialize answered (stdio), ${RUNS} runs each, interleaved; node ${process.version}`,
+  `Cold start, spawn -> ${UNTIL_LIST ? 'tools/list' : 'initialize'} answered (stdio), ${RUNS} runs each, interleaved; node ${process.version}`,
 );
 console.log('| case | p50 ms | min-max ms | p50 ratio |\n| --- | --- | --- | --- |');
 CASES.forEach((c, k) => {
