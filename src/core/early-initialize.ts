@@ -46,6 +46,11 @@ const NO_VALIDATOR = {
   }),
 };
 
+/**
+ * The stdio transport from the first byte: `start()` answers a first `initialize` at once,
+ * `attach()` hands the session to the built server. If the answer fails, or the first message is
+ * something else, the built server answers everything itself, as a directly connected one would.
+ */
 export class EarlyStdio {
   readonly #stdio = new StdioServerTransport();
   readonly #queue: JSONRPCMessage[] = [];
