@@ -119,6 +119,22 @@ describe('cold start: initialize answered before the server is built (built CLI,
   }, 30_000);
 });
 
+describe('cold start: a first message other than initialize', () => {
+  it('is answered by the built server, and initialize after it as usual', async () => {
+    proc = spawnCli([], { ...KEYS, LOG_LEVEL: 'warn' });
+    const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
+    const initialize = { jsonrpc: '2.0', id: 2, method: 'initialize', params: INITIALIZE_PARAMS };
+    proc.child.stdin.write(`${JSON.stringify(ping)}\n${JSON.stringify(initialize)}\n`);
+    const answers = await waitForIds(proc, [1, 2]);
+    expect(answers.find((a) => a.id === 1)?.result).toEqual({});
+    const result = answers.find((a) => a.id === 2)?.result as Record<string, unknown>;
+    expect(result).toEqual({
+      protocolVersion: INITIALIZE_PARAMS.protocolVersion,
+      ...(await builtAnswer({ sandbox: false })),
+    });
+  }, 30_000);
+});
+
 /** The answers to `ids`, in the order they came on stdout (all of them, or those within 15 s). */
 async function waitForIds(cli: CliProcess, ids: number[]): Promise<Array<Record<string, unknown>>> {
   const answered = () =>
