@@ -415,7 +415,7 @@ function checkToolsets(
 }
 
 /** The --toolsets platforms in `named` that have no credentials, with what to set for each. */
-export function unconfiguredToolsets(
+function unconfiguredToolsets(
   named: readonly string[] | undefined,
   configured: (name: string) => boolean,
   modules: readonly PlatformConfig[],
@@ -425,7 +425,10 @@ export function unconfiguredToolsets(
   return { names: bare.map((m) => m.name).join(', '), setup: bare.map((m) => m.setup).join(', and ') };
 }
 
-/** What stderr says at startup and platforms_status in `warning` when --toolsets named a platform without credentials. */
+/**
+ * What stderr says at startup and platforms_status in `warning` when --toolsets named a platform
+ * without credentials; `clients` may be the credentials (by platform) as well.
+ */
 export function toolsetsWarning(
   named: readonly string[] | undefined,
   clients: Readonly<Partial<Record<string, unknown>>>,

@@ -52,6 +52,9 @@ export async function probePlatforms(
   ).finally(dispose);
 }
 
+// Moved to config.ts (the start-up path reads it before this module loads); exported here as before.
+export { toolsetsWarning };
+
 export default defineTool({
   name: 'platforms_status',
   title: 'Platform status',
