@@ -2,23 +2,27 @@
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { type Clients, closeClients, createClients, credentialSecrets } from './core/clients.js';
+import type { Clients } from './core/clients.js';
 import {
   type Config,
   ConfigError,
   CREDENTIAL_HEADERS,
   credentialsFromHeaders,
   parseConfig,
+  toolsetsWarning,
   usage,
 } from './core/config.js';
-import { createLogger, type Logger, scrubSecrets } from './core/log.js';
+import { EarlyStdio, STDIO_CAPABILITIES } from './core/early-initialize.js';
+import type { FaultOptions } from './core/emulator/faults.js';
+import type { Logger } from './core/log.js';
 import type { FleetWatch } from './core/resources/watchers.js';
 import { type GuideSection, SANDBOX_GUIDE_URI } from './core/sandbox-guide.js';
-import { toolsetsWarning } from './core/tools/platforms-status.js';
-import { PLATFORM_MODULES } from './platforms/index.js';
-import { createServer } from './server.js';
+import { instructions, serverInfo } from './core/server-info.js';
+import { PLATFORM_CONFIGS } from './platforms/config.js';
 
-const PLATFORM_NAMES = PLATFORM_MODULES.map((m) => m.name);
+// Only the configuration and the SDK's stdio server load before `initialize` is answered; the
+// logger, clients, tools and sandbox are imported after it (cold start, issue #15).
+const PLATFORM_NAMES = PLATFORM_CONFIGS.map((m) => m.name);
 
 import { VERSION } from './version.js';
 
@@ -40,9 +44,24 @@ interface Runtime {
 }
 
 async function run(config: Config): Promise<void> {
-  const log = createLogger({ level: config.logLevel });
+  const faults = await sandboxFaults(config);
   const cleanups: Array<() => Promise<void>> = [];
-  const guide = config.sandbox ? await useSandbox(config, log, cleanups) : undefined;
+  const logger: { log?: Logger } = {};
+  const stop = onSignals(cleanups, logger);
+  // The sandbox serves every platform; otherwise the configured ones are those with credentials.
+  const warning = config.sandbox
+    ? undefined
+    : toolsetsWarning(config.namedToolsets, config.credentials, PLATFORM_CONFIGS);
+  if (warning) process.stderr.write(`agent-platforms-mcp: warning: ${warning}\n`);
+  const early = config.transport === 'stdio' ? await answerInitializeEarly(config, stop) : undefined;
+  const [{ createLogger }, { createClients, closeClients }, { createServer }] = await Promise.all([
+    import('./core/log.js'),
+    import('./core/clients.js'),
+    import('./server.js'),
+  ]);
+  const log = createLogger({ level: config.logLevel });
+  logger.log = log;
+  const guide = config.sandbox ? await useSandbox(config, faults, log, cleanups) : undefined;
 
   const clients = createClients(config.credentials, { logger: log.child({ component: 'http-client' }) });
   cleanups.push(() => closeClients(clients));
@@ -59,8 +78,6 @@ async function run(config: Config): Promise<void> {
     'starting',
   );
   if (missing.length > 0) log.info({ platforms: missing }, 'platforms without credentials are not offered');
-  const warning = toolsetsWarning(config.namedToolsets, clients, PLATFORM_MODULES);
-  if (warning) process.stderr.write(`agent-platforms-mcp: warning: ${warning}\n`);
 
   const makeServer = (sessionClients: Clients = clients, sessionLog: Logger = log, fleet?: FleetWatch) =>
     createServer({
@@ -76,35 +93,55 @@ async function run(config: Config): Promise<void> {
       ...(guide ? { sandboxGuide: guide } : {}),
     });
   const runtime: Runtime = { config, log, clients, cleanups, makeServer };
-  const stop = onSignals(runtime);
   if (config.transport === 'http') {
     const url = await serveHttp(runtime);
     printHttpBanner(url, config, offered);
     return;
   }
-  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
   const server = makeServer();
   cleanups.unshift(() => server.close());
+  await early?.attach(server, (answered, built) =>
+    log.warn({ answered, built }, 'the early initialize answer differs from the server built after it'),
+  );
+  log.info('ready on stdio');
+}
+
+/** --sandbox-faults is checked before anything is served (a ConfigError exits 2). */
+async function sandboxFaults(config: Config): Promise<FaultOptions | undefined> {
+  if (!config.sandboxFaults) return undefined;
+  const { parseFaults } = await import('./core/emulator/faults.js');
+  try {
+    return parseFaults(config.sandboxFaults);
+  } catch (error) {
+    throw new ConfigError(`--sandbox-faults / SANDBOX_FAULTS: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * stdio: `initialize` is answered from the configuration alone (src/core/early-initialize.ts).
+ * Start-up goes on once it is, or after a moment if the client has not sent it yet.
+ */
+async function answerInitializeEarly(config: Config, stop: (reason: string) => void): Promise<EarlyStdio> {
+  const early = new EarlyStdio({
+    info: serverInfo(PLATFORM_CONFIGS),
+    capabilities: STDIO_CAPABILITIES,
+    instructions: instructions(PLATFORM_CONFIGS, config.sandbox),
+  });
+  await early.start();
   // The client closing stdin ends the session; exit cleanly so no sandbox ports linger.
   process.stdin.once('end', () => stop('stdin closed'));
-  await server.connect(new StdioServerTransport());
-  log.info('ready on stdio');
+  await early.answeredWithin(50);
+  return early;
 }
 
 /** Starts the emulators (loaded only when asked for: not on the normal start-up path) and points the config at them. */
 async function useSandbox(
   config: Config,
+  faults: FaultOptions | undefined,
   log: Logger,
   cleanups: Array<() => Promise<void>>,
 ): Promise<GuideSection[]> {
   const { startSandbox, sandboxPlatformCredentials } = await import('./sandbox.js');
-  const { parseFaults } = await import('./core/emulator/faults.js');
-  let faults: ReturnType<typeof parseFaults> | undefined;
-  try {
-    faults = config.sandboxFaults ? parseFaults(config.sandboxFaults) : undefined;
-  } catch (error) {
-    throw new ConfigError(`--sandbox-faults / SANDBOX_FAULTS: ${(error as Error).message}`);
-  }
   const sandbox = await startSandbox({
     ...(faults ? { faults } : {}),
     logger: log.child({ component: 'sandbox' }),
@@ -115,13 +152,14 @@ async function useSandbox(
 }
 
 /** SIGINT/SIGTERM finish in-flight calls, run the cleanups and exit 0; returns the same stop for other causes. */
-function onSignals({ log, cleanups }: Runtime): (reason: string) => void {
+function onSignals(cleanups: Array<() => Promise<void>>, logger: { log?: Logger }): (reason: string) => void {
   let stopping = false;
   const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ reason }, 'shutting down: finishing in-flight calls');
-    void runCleanups(cleanups, log).then(() => process.exit(0));
+    // Before the logger has loaded (a signal right after initialize), nothing is running to finish.
+    logger.log?.info({ reason }, 'shutting down: finishing in-flight calls');
+    void runCleanups(cleanups, logger.log).then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -133,6 +171,7 @@ async function serveHttp(runtime: Runtime): Promise<string> {
   const { config, log, clients, cleanups } = runtime;
   const { startHttpServer } = await import('./http/server.js');
   const { probePlatforms } = await import('./core/tools/platforms-status.js');
+  const { PLATFORM_MODULES } = await import('./platforms/index.js');
   const readiness = async () => {
     const platforms = await probePlatforms(PLATFORM_MODULES, clients, AbortSignal.timeout(10_000));
     const configured = platforms.filter((p) => p.configured);
@@ -156,6 +195,8 @@ async function serveHttp(runtime: Runtime): Promise<string> {
  */
 async function makeSession({ config, makeServer }: Runtime, req: IncomingMessage, fleet?: FleetWatch) {
   const own = credentialsFromHeaders(req.headers, config.credentials, process.env);
+  const { createClients, closeClients, credentialSecrets } = await import('./core/clients.js');
+  const { createLogger } = await import('./core/log.js');
   if (!own) {
     const server = makeServer(undefined, undefined, fleet);
     return { server, close: () => server.close().catch(() => {}) };
@@ -176,9 +217,9 @@ async function makeSession({ config, makeServer }: Runtime, req: IncomingMessage
   };
 }
 
-async function runCleanups(cleanups: Array<() => Promise<void>>, log: Logger): Promise<void> {
+async function runCleanups(cleanups: Array<() => Promise<void>>, log?: Logger): Promise<void> {
   for (const cleanup of cleanups) {
-    await cleanup().catch((error: unknown) => log.warn({ err: error }, 'cleanup failed'));
+    await cleanup().catch((error: unknown) => log?.warn({ err: error }, 'cleanup failed'));
   }
 }
 
@@ -239,8 +280,11 @@ main().catch((error: unknown) => {
     for (const line of error.message.split('\n')) process.stderr.write(`agent-platforms-mcp: ${line}\n`);
     process.exit(2);
   }
-  process.stderr.write(
-    `agent-platforms-mcp: fatal: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`,
-  );
-  process.exit(1);
+  const message = error instanceof Error ? error.message : String(error);
+  void import('./core/log.js')
+    .then(({ scrubSecrets }) => {
+      process.stderr.write(`agent-platforms-mcp: fatal: ${scrubSecrets(message)}\n`);
+      process.exit(1);
+    })
+    .catch(() => process.exit(1));
 });

@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { PLATFORM_MODULES, type PlatformCredentials } from '../platforms/index.js';
+import { PLATFORM_CONFIGS } from '../platforms/config.js';
+import type { Platform, PlatformCredentials } from '../platforms/index.js';
 import { ConfigError, httpUrl, positiveInt } from './env.js';
-import { LOG_LEVELS, type LogLevel } from './log.js';
-import type { PlatformModule } from './platform.js';
-import { unconfiguredToolsets } from './tools/platforms-status.js';
+import { LOG_LEVELS, type LogLevel } from './log-levels.js';
+import type { PlatformConfig } from './platform.js';
 
+// Loaded before the `initialize` answer: only the platforms' light part (src/platforms/config.ts),
+// never their tools or clients, and no logger (cold start, issue #15).
 export type { Platform, PlatformCredentials } from '../platforms/index.js';
-export { PLATFORMS } from '../platforms/index.js';
+export const PLATFORMS = PLATFORM_CONFIGS.map((m) => m.name) as readonly Platform[];
 export { ConfigError } from './env.js';
 
 export interface OAuthOptions {
@@ -196,12 +198,12 @@ const FlagsSchema = z.object(
 );
 
 /** Every variable a platform reads, across the modules. */
-function platformVars(modules: readonly PlatformModule[]) {
+function platformVars(modules: readonly PlatformConfig[]) {
   return modules.flatMap((m) => Object.entries(m.env));
 }
 
 /** --help: the flags, then every variable of the platforms and of the server. */
-export function usage(modules: readonly PlatformModule[] = PLATFORM_MODULES): string {
+export function usage(modules: readonly PlatformConfig[] = PLATFORM_CONFIGS): string {
   const flags = Object.entries(FLAGS).map(([name, flag]) => {
     const left = `--${name}${'arg' in flag ? ` ${flag.arg}` : ''}`;
     const more = name === 'toolsets' ? `; one or more of ${modules.map((m) => m.name).join(',')}` : '';
@@ -223,7 +225,7 @@ A platform whose credentials are not set is not offered.
 `;
 }
 
-function noPlatformMessage(modules: readonly PlatformModule[]): string {
+function noPlatformMessage(modules: readonly PlatformConfig[]): string {
   return `no platform is configured; set ${modules.map((m) => `${m.setup} for ${m.title}`).join(', or ')}, or run with --sandbox to try the built-in emulators without keys (see --help)`;
 }
 
@@ -322,7 +324,7 @@ function parseFlags(argv: string[]) {
   return flags.data;
 }
 
-function parseToolsets(value: string | undefined, modules: readonly PlatformModule[]): string[] {
+function parseToolsets(value: string | undefined, modules: readonly PlatformConfig[]): string[] {
   const known = modules.map((m) => m.name);
   if (value === undefined) return known;
   const names = splitList(value);
@@ -345,7 +347,7 @@ function validateEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): 
 }
 
 /** Each platform's credentials from its validated variables (a module absent from the result is unconfigured). */
-function platformCredentials(env: NodeJS.ProcessEnv, modules: readonly PlatformModule[]) {
+function platformCredentials(env: NodeJS.ProcessEnv, modules: readonly PlatformConfig[]) {
   const schema = z.object(Object.fromEntries(platformVars(modules).map(([name, v]) => [name, v.schema])));
   const platformEnv = validateEnv(schema, env) as Record<string, unknown>;
   const credentials: Record<string, unknown> = {};
@@ -363,7 +365,7 @@ function platformCredentials(env: NodeJS.ProcessEnv, modules: readonly PlatformM
 export function parseConfig(
   argv: string[],
   env: NodeJS.ProcessEnv,
-  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+  modules: readonly PlatformConfig[] = PLATFORM_CONFIGS,
 ): CliAction {
   const f = parseFlags(argv);
   if (f.help) return { kind: 'help' };
@@ -401,7 +403,7 @@ function checkToolsets(
   flag: string | undefined,
   toolsets: readonly string[],
   credentials: PlatformCredentials,
-  modules: readonly PlatformModule[],
+  modules: readonly PlatformConfig[],
 ): void {
   const has = (name: string) => (credentials as Record<string, unknown>)[name] !== undefined;
   if (flag === undefined || toolsets.some(has)) return;
@@ -410,6 +412,32 @@ function checkToolsets(
   throw new ConfigError(
     `--toolsets ${flag} names no platform with credentials; set ${setup}, or name a configured one (${configured.join(', ')})`,
   );
+}
+
+/** The --toolsets platforms in `named` that have no credentials, with what to set for each. */
+function unconfiguredToolsets(
+  named: readonly string[] | undefined,
+  configured: (name: string) => boolean,
+  modules: readonly PlatformConfig[],
+): { names: string; setup: string } | undefined {
+  const bare = modules.filter((m) => named?.includes(m.name) && !configured(m.name));
+  if (bare.length === 0) return undefined;
+  return { names: bare.map((m) => m.name).join(', '), setup: bare.map((m) => m.setup).join(', and ') };
+}
+
+/**
+ * What stderr says at startup and platforms_status in `warning` when --toolsets named a platform
+ * without credentials; `clients` may be the credentials (by platform) as well.
+ */
+export function toolsetsWarning(
+  named: readonly string[] | undefined,
+  clients: Readonly<Partial<Record<string, unknown>>>,
+  modules: readonly PlatformConfig[],
+): string | undefined {
+  const bare = unconfiguredToolsets(named, (name) => clients[name] !== undefined, modules);
+  if (!bare) return undefined;
+  const one = !bare.names.includes(',');
+  return `--toolsets names ${bare.names}, which ${one ? 'has' : 'have'} no credentials; set ${bare.setup} to offer ${one ? 'its' : 'their'} tools`;
 }
 
 type Flags = ReturnType<typeof parseFlags>;
@@ -492,7 +520,7 @@ function httpOptions(f: Flags, e: ServerEnv): HttpOptions {
 
 /** Request headers an HTTP session may bring its own platform credentials in, and their variables. */
 export function credentialHeaders(
-  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+  modules: readonly PlatformConfig[] = PLATFORM_CONFIGS,
 ): Record<string, string> {
   return Object.fromEntries(
     platformVars(modules).flatMap(([name, v]) => (v.header ? [[v.header, name]] : [])),
@@ -511,7 +539,7 @@ export function credentialsFromHeaders(
   headers: Record<string, string | string[] | undefined>,
   server: PlatformCredentials,
   serverEnv: Record<string, string | undefined> = {},
-  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+  modules: readonly PlatformConfig[] = PLATFORM_CONFIGS,
 ): PlatformCredentials | undefined {
   const env: Record<string, string> = {};
   for (const [name, v] of platformVars(modules)) {

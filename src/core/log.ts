@@ -2,8 +2,9 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import type { LogLevel } from './log-levels.js';
+
+export { LOG_LEVELS, type LogLevel } from './log-levels.js';
 
 const CENSOR = '[redacted]';
 
@@ -99,14 +100,15 @@ const TOKEN_CANDIDATES = [
 
 // A secret JSON writes differently (a quote, a backslash, a control character) cannot be looked
 // for in JSON text.
-const JSON_ESCAPED = /["\\\u0000-\u001f]/;
+const JSON_ESCAPED = new RegExp('["\\\\\\u0000-\\u001f]');
+const jsonEscapes = (text: string) => JSON_ESCAPED.test(text);
 
 /**
  * Whether `value` may hold a secret or a token: one search of its JSON text, native and without
  * copying the value, so the walk below runs only for the rare result that needs it.
  */
 function mayHoldSecret(value: unknown, secrets: readonly string[]): boolean {
-  if (secrets.some((secret) => JSON_ESCAPED.test(secret))) return true;
+  if (secrets.some(jsonEscapes)) return true;
   let json: string | undefined;
   try {
     json = JSON.stringify(value);

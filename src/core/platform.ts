@@ -112,6 +112,15 @@ export interface PromptDefinition {
 }
 
 /**
+ * What the configuration and the `initialize` answer read of a platform: small and loaded first,
+ * before its tools, client and emulator (cold start). Each module spreads its own into itself.
+ */
+export type PlatformConfig = Pick<
+  PlatformModule,
+  'name' | 'title' | 'summary' | 'env' | 'setup' | 'credentials' | 'withSettings' | 'hints'
+>;
+
+/**
  * Everything the server knows of one platform. Methods (not function properties) so a module
  * with concrete client and credential types is a PlatformModule of the general ones.
  */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deadline } from '../abort.js';
 import type { Clients } from '../client-secrets.js';
+import { toolsetsWarning } from '../config.js';
 import { PlatformError } from '../errors.js';
 import type { PlatformModule, Probe } from '../platform.js';
 import { defineTool } from '../registry.js';
@@ -51,28 +52,8 @@ export async function probePlatforms(
   ).finally(dispose);
 }
 
-/** The --toolsets platforms in `named` that have no credentials, with what to set for each. */
-export function unconfiguredToolsets(
-  named: readonly string[] | undefined,
-  configured: (name: string) => boolean,
-  modules: readonly PlatformModule[],
-): { names: string; setup: string } | undefined {
-  const bare = modules.filter((m) => named?.includes(m.name) && !configured(m.name));
-  if (bare.length === 0) return undefined;
-  return { names: bare.map((m) => m.name).join(', '), setup: bare.map((m) => m.setup).join(', and ') };
-}
-
-/** What stderr says at startup and platforms_status in `warning` when --toolsets named a platform without credentials. */
-export function toolsetsWarning(
-  named: readonly string[] | undefined,
-  clients: Clients,
-  modules: readonly PlatformModule[],
-): string | undefined {
-  const bare = unconfiguredToolsets(named, (name) => clients[name] !== undefined, modules);
-  if (!bare) return undefined;
-  const one = !bare.names.includes(',');
-  return `--toolsets names ${bare.names}, which ${one ? 'has' : 'have'} no credentials; set ${bare.setup} to offer ${one ? 'its' : 'their'} tools`;
-}
+// Moved to config.ts (the start-up path reads it before this module loads); exported here as before.
+export { toolsetsWarning };
 
 export default defineTool({
   name: 'platforms_status',

@@ -56,3 +56,14 @@ export function credentialsFrom(env: Readonly<Record<string, unknown>>): Ama2Cre
     ...(e.AMA2_USER_TOKEN ? { userToken: e.AMA2_USER_TOKEN } : {}),
   };
 }
+
+/** What the configuration reads of AMA2 (index.ts adds the rest; src/platforms/config.ts lists it). */
+export const AMA2_CONFIG = {
+  name: 'ama2' as const,
+  title: 'AMA2',
+  summary: 'AMA2 threads',
+  env: ENV,
+  setup: 'AMA2_TOKEN (and optionally AMA2_USER_TOKEN)',
+  credentials: credentialsFrom,
+  hints: { auth: 'AMA2_TOKEN (or AMA2_USER_TOKEN)', baseUrlVar: 'AMA2_BASE_URL' },
+};

@@ -1,7 +1,7 @@
 import { PlatformError } from '../../core/errors.js';
 import type { OpenApiDocument, PlatformModule } from '../../core/platform.js';
 import { Ama2Client } from './client.js';
-import { type Ama2Credentials, credentialsFrom, ENV } from './credentials.js';
+import { AMA2_CONFIG, type Ama2Credentials } from './credentials.js';
 import { prompts } from './prompts.js';
 import ama2Thread from './resources.js';
 import { TOOLS } from './tools/index.js';
@@ -12,12 +12,7 @@ const NIL_THREAD = '00000000-0000-0000-0000-000000000000';
 
 /** AMA2, the Thread Runtime API (apis/ama2.md). */
 export const ama2 = {
-  name: 'ama2' as const,
-  title: 'AMA2',
-  summary: 'AMA2 threads',
-  env: ENV,
-  setup: 'AMA2_TOKEN (and optionally AMA2_USER_TOKEN)',
-  credentials: credentialsFrom,
+  ...AMA2_CONFIG,
   secrets: (c) => [c.token, c.userToken].filter((v): v is string => Boolean(v)),
   createClient: (credentials, options) => new Ama2Client(credentials, options),
   async probe(client, signal) {
@@ -29,7 +24,6 @@ export const ama2 = {
     }
     return { reachable: true, authenticated: true };
   },
-  hints: { auth: 'AMA2_TOKEN (or AMA2_USER_TOKEN)', baseUrlVar: 'AMA2_BASE_URL' },
   tools: TOOLS,
   resources: [ama2Thread],
   prompts,

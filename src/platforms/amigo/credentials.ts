@@ -53,3 +53,14 @@ export function credentialsFrom(env: Readonly<Record<string, unknown>>): AmigoCr
     workspaceId: e.AMIGO_WORKSPACE_ID.toLowerCase(),
   };
 }
+
+/** What the configuration reads of Amigo (index.ts adds the rest; src/platforms/config.ts lists it). */
+export const AMIGO_CONFIG = {
+  name: 'amigo' as const,
+  title: 'Amigo',
+  summary: 'Amigo Platform workspace',
+  env: ENV,
+  setup: 'AMIGO_API_KEY and AMIGO_WORKSPACE_ID',
+  credentials: credentialsFrom,
+  hints: { auth: 'AMIGO_API_KEY (keys expire) and AMIGO_WORKSPACE_ID', baseUrlVar: 'AMIGO_BASE_URL' },
+};

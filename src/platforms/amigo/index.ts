@@ -1,18 +1,13 @@
 import type { OpenApiDocument, PlatformModule } from '../../core/platform.js';
 import { AmigoClient } from './client.js';
-import { type AmigoCredentials, credentialsFrom, ENV } from './credentials.js';
+import { AMIGO_CONFIG, type AmigoCredentials } from './credentials.js';
 import { prompts } from './prompts.js';
 import { AMIGO_RESOURCES } from './resources.js';
 import { TOOLS } from './tools/index.js';
 
 /** The Amigo Platform API, workspace-scoped (apis/amigo.md). */
 export const amigo = {
-  name: 'amigo' as const,
-  title: 'Amigo',
-  summary: 'Amigo Platform workspace',
-  env: ENV,
-  setup: 'AMIGO_API_KEY and AMIGO_WORKSPACE_ID',
-  credentials: credentialsFrom,
+  ...AMIGO_CONFIG,
   secrets: (c) => [c.apiKey],
   createClient: (credentials, options) => new AmigoClient(credentials, options),
   async probe(client, signal) {
@@ -24,7 +19,6 @@ export const amigo = {
       detail: `the key belongs to workspace ${me.workspace_id}, but AMIGO_WORKSPACE_ID is ${client.workspaceId}`,
     };
   },
-  hints: { auth: 'AMIGO_API_KEY (keys expire) and AMIGO_WORKSPACE_ID', baseUrlVar: 'AMIGO_BASE_URL' },
   tools: TOOLS,
   resources: AMIGO_RESOURCES,
   prompts,

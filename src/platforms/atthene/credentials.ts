@@ -43,3 +43,21 @@ export function credentialsFrom(env: Readonly<Record<string, unknown>>): Atthene
 export function executeTimeoutMs(env: Readonly<Record<string, unknown>>): number {
   return ((env as Env).ATTHENE_EXECUTE_TIMEOUT_SECONDS ?? 300) * 1000;
 }
+
+/** What the configuration reads of Atthene (index.ts adds the rest; src/platforms/config.ts lists it). */
+export const ATTHENE_CONFIG = {
+  name: 'atthene' as const,
+  title: 'Atthene',
+  summary: 'Atthene AMAS agents and sessions',
+  env: ENV,
+  setup: 'ATTHENE_API_KEY',
+  credentials: credentialsFrom,
+  withSettings: (credentials: AttheneCredentials, env: Readonly<Record<string, unknown>>) => ({
+    ...credentials,
+    executeTimeoutMs: executeTimeoutMs(env),
+  }),
+  hints: {
+    auth: 'ATTHENE_API_KEY (keys expire; create a new one in Agent Studio settings)',
+    baseUrlVar: 'ATTHENE_BASE_URL',
+  },
+};

@@ -1,19 +1,13 @@
 import type { OpenApiDocument, PlatformModule } from '../../core/platform.js';
 import { AttheneClient } from './client.js';
-import { type AttheneCredentials, credentialsFrom, ENV, executeTimeoutMs } from './credentials.js';
+import { ATTHENE_CONFIG, type AttheneCredentials } from './credentials.js';
 import { prompts } from './prompts.js';
 import attheneSession from './resources.js';
 import { TOOLS } from './tools/index.js';
 
 /** Atthene AMAS, the Agent Studio API (apis/atthene.md). */
 export const atthene = {
-  name: 'atthene' as const,
-  title: 'Atthene',
-  summary: 'Atthene AMAS agents and sessions',
-  env: ENV,
-  setup: 'ATTHENE_API_KEY',
-  credentials: credentialsFrom,
-  withSettings: (credentials, env) => ({ ...credentials, executeTimeoutMs: executeTimeoutMs(env) }),
+  ...ATTHENE_CONFIG,
   secrets: (c) => [c.apiKey],
   createClient: (credentials, options) =>
     new AttheneClient(credentials, {
@@ -23,10 +17,6 @@ export const atthene = {
   async probe(client, signal) {
     await client.listAgents(signal);
     return { reachable: true, authenticated: true };
-  },
-  hints: {
-    auth: 'ATTHENE_API_KEY (keys expire; create a new one in Agent Studio settings)',
-    baseUrlVar: 'ATTHENE_BASE_URL',
   },
   tools: TOOLS,
   resources: [attheneSession],
