@@ -1,8 +1,8 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpOptions } from '../core/config.js';
 import type { Principal } from './auth.js';
+import { isRequest, messagesOf } from './messages.js';
 import { refuse } from './reply.js';
 import type { Admission, SharedState } from './shared.js';
 import { RateWindow } from './support.js';
@@ -14,7 +14,7 @@ export function messageCount(body: unknown): number {
 
 /** Requests (messages that expect an answer) in a POST body. */
 export function requestsIn(body: unknown): number {
-  return (Array.isArray(body) ? body : [body]).filter((m) => isJSONRPCRequest(m)).length;
+  return messagesOf(body).filter(isRequest).length;
 }
 
 /**

@@ -1,23 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import {
-  isInitializeRequest,
-  isJSONRPCErrorResponse,
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
-  type RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { initializeVersion, isAnswer, isNotification, isRequest, messagesOf } from './messages.js';
 
 interface PostStream {
   open: Set<RequestId>;
   cancelled: RequestId[];
 }
 
-const messagesOf = (body: unknown): unknown[] => (Array.isArray(body) ? body : [body]);
 const requestIds = (body: unknown): RequestId[] =>
   messagesOf(body)
-    .filter((m) => isJSONRPCRequest(m))
+    .filter(isRequest)
     .map((m) => m.id);
 
 /**
@@ -25,9 +18,11 @@ const requestIds = (body: unknown): RequestId[] =>
  * event id from protocol 2025-11-25 on (a stateful session always has an event store).
  */
 export function resumable(req: IncomingMessage, body: unknown): boolean {
-  const init = messagesOf(body).find((m) => isInitializeRequest(m));
+  const init = messagesOf(body)
+    .map(initializeVersion)
+    .find((v) => v !== undefined);
   const header = req.headers['mcp-protocol-version'];
-  const version = init ? init.params.protocolVersion : typeof header === 'string' ? header : '2025-03-26';
+  const version = init ?? (typeof header === 'string' ? header : '2025-03-26');
   return version >= '2025-11-25';
 }
 
@@ -49,8 +44,7 @@ export class SessionCalls {
   constructor(private readonly transport: StreamableHTTPServerTransport) {
     const send = transport.send.bind(transport);
     transport.send = async (message, options) => {
-      const answered = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
-      const stream = answered && message.id !== undefined ? this.#release(message.id) : undefined;
+      const stream = isAnswer(message) ? this.#release(message.id) : undefined;
       try {
         await send(message, options);
       } finally {
@@ -85,7 +79,7 @@ export class SessionCalls {
   /** After the transport handled a POST: acts on the notifications/cancelled it carried. */
   cancelledIn(body: unknown): void {
     for (const message of messagesOf(body)) {
-      if (!isJSONRPCNotification(message) || message.method !== 'notifications/cancelled') continue;
+      if (!isNotification(message) || message.method !== 'notifications/cancelled') continue;
       const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
       if (typeof id !== 'string' && typeof id !== 'number') continue;
       const stream = this.#release(id);

@@ -31,6 +31,10 @@ interface StoredEvent {
 export class BoundedEventStore implements EventStore {
   readonly #events = new Map<string, StoredEvent>();
   #bytes = 0;
+  // Ids are this store's random prefix and a count: unique across stores (the standalone GET
+  // stream has the same stream id in every session) without a randomUUID per event.
+  readonly #prefix = randomUUID().slice(0, 8);
+  #count = 0;
   constructor(private readonly limits: EventStoreLimits) {}
 
   get bytes(): number {
@@ -38,7 +42,7 @@ export class BoundedEventStore implements EventStore {
   }
 
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
-    const id = `${streamId}_${randomUUID()}`;
+    const id = `${streamId}_${this.#prefix}${++this.#count}`;
     const now = Date.now();
     this.prune(now);
     const json = JSON.stringify(message);
