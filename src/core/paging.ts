@@ -113,9 +113,9 @@ export function pageView(
   result: Record<string, unknown>,
 ): PageView | undefined {
   const paginate = tool.paginate;
+  if (!paginate || !Array.isArray(result[paginate.items])) return undefined;
   const { next, from, next_cursor: _n, truncated: _t, ...output } = result;
-  const list = paginate ? output[paginate.items] : undefined;
-  if (!paginate || !Array.isArray(list)) return undefined;
+  const list = output[paginate.items] as unknown[];
   const at = positionOf(tool, paginate, input);
   const ordered = paginate.backward ? [...list].reverse() : list;
   const window = ordered.slice(at.skip);

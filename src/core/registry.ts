@@ -237,6 +237,16 @@ function recordProjector(project: Project): Project {
   };
 }
 
+const untrustedKeys = new WeakMap<ToolDefinition, ReadonlySet<string>>();
+function untrustedOf(tool: ToolDefinition): ReadonlySet<string> {
+  let keys = untrustedKeys.get(tool);
+  if (!keys) {
+    keys = new Set(tool.untrusted ?? []);
+    untrustedKeys.set(tool, keys);
+  }
+  return keys;
+}
+
 const projectors = new WeakMap<ToolDefinition, Project>();
 /** structuredContent of `output`: declared fields only, no nulls. */
 function declaredOf(tool: ToolDefinition, output: Record<string, unknown>): Record<string, unknown> {
@@ -260,7 +270,7 @@ export function shapeResult(
   output: Record<string, unknown>,
   maxChars: number,
 ): CallToolResult {
-  const untrusted = new Set(tool.untrusted ?? []);
+  const untrusted = untrustedOf(tool);
   const view = pageView(tool, input, output);
   const shape = (kept: number) => declaredOf(tool, view ? view.candidate(kept) : output);
   const size = (kept: number) => render(shape(kept), untrusted).length;
