@@ -264,12 +264,12 @@ async function callTool(
     clients: options.clients,
     platforms: session.plan.platforms,
     toolsets: options.toolsets,
-    ...(options.namedToolsets ? { namedToolsets: options.namedToolsets } : {}),
+    namedToolsets: options.namedToolsets,
     log: options.log,
     signal: extra.signal,
     recent: session.recent,
     maxResultChars: options.maxResultChars,
-    ...(options.sandboxGuide ? { guide: SANDBOX_GUIDE_URI } : {}),
+    guide: options.sandboxGuide ? SANDBOX_GUIDE_URI : undefined,
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;
       await extra.sendNotification({

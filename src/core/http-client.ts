@@ -268,9 +268,11 @@ export class HttpClient {
   }
 
   async #send(options: RequestOptions): Promise<Dispatcher.ResponseData> {
+    // The spread last: properties after a spread take V8's slow path (Node 20), on every request.
+    // The client's own headers never carry accept (they are user-agent and credentials).
     const headers: Record<string, string> = {
-      ...this.#headers,
       accept: options.accept ?? 'application/json',
+      ...this.#headers,
     };
     let body: string | undefined;
     if (options.json !== undefined) {
@@ -282,16 +284,17 @@ export class HttpClient {
     }
     for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = value;
     const dispatcher = this.#dispatcher ?? (await this.#createPool());
-    return dispatcher.request({
+    const request: Dispatcher.RequestOptions = {
       origin: this.#origin,
       path: `${this.#prefix}${options.path}${buildQuery(options.query)}`,
       method: options.method,
       headers,
       body,
       signal: options.signal ?? undefined,
-      ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
-      ...(options.bodyTimeoutMs !== undefined ? { bodyTimeout: options.bodyTimeoutMs } : {}),
-    });
+    };
+    if (options.headersTimeoutMs !== undefined) request.headersTimeout = options.headersTimeoutMs;
+    if (options.bodyTimeoutMs !== undefined) request.bodyTimeout = options.bodyTimeoutMs;
+    return dispatcher.request(request);
   }
 
   async #readBody(body: Dispatcher.ResponseData['body'], options: RequestOptions): Promise<string> {

@@ -315,8 +315,17 @@ export async function runTool(
   const notes: string[] = [];
   const client = tool.platform === 'core' ? undefined : callContext.clients[tool.platform];
   const progress = callContext.progress;
+  // Field by field: a spread of the call context plus four fields takes V8's slow path.
   const ctx: ToolContext = {
-    ...callContext,
+    clients: callContext.clients,
+    platforms: callContext.platforms,
+    toolsets: callContext.toolsets,
+    namedToolsets: callContext.namedToolsets,
+    log: callContext.log,
+    signal: callContext.signal,
+    recent: callContext.recent,
+    maxResultChars: callContext.maxResultChars,
+    guide: callContext.guide,
     client,
     note: (text) => void notes.push(text),
     // A lost progress notification (client gone) must not fail the call: tools never catch it.

@@ -28,12 +28,11 @@ export default defineAttheneTool({
   async run(input, ctx) {
     const agent = await ctx.client.getAgent(input.agent_id, ctx.signal);
     return {
-      agent: {
-        ...summariseAgent(agent),
+      agent: Object.assign(summariseAgent(agent), {
         entry_point: agent.entry_point ?? undefined,
         config_hash: agent.config_hash,
         system_config: agent.system_config,
-      },
+      }),
     };
   },
 });

@@ -32,11 +32,10 @@ export default defineAttheneTool({
     const session = await ctx.client.getSession(input.session_id, ctx.signal);
     rememberSession(ctx.recent, session.session_id);
     return {
-      session: {
-        ...summariseSession(session),
+      session: Object.assign(summariseSession(session), {
         config_hash: session.config_hash,
         agent_config: session.agent_config,
-      },
+      }),
     };
   },
 });
