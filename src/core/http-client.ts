@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { USER_AGENT } from '../version.js';
 import { errorFromResponse, PlatformError, type PlatformName, requestIdFrom } from './errors.js';
 import type { Logger } from './log.js';
+import { readAll } from './read-all.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -299,24 +300,16 @@ export class HttpClient {
 
   async #readBody(body: Dispatcher.ResponseData['body'], options: RequestOptions): Promise<string> {
     const limit = this.#options.maxResponseBytes ?? 5 * 1024 * 1024;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += (chunk as Buffer).length;
-      if (size > limit) {
-        body.destroy();
-        throw new PlatformError({
-          kind: 'server',
-          platform: this.platform,
-          code: 'response_too_large',
-          message: `response body exceeded ${limit} bytes and was cut off`,
-          method: options.method,
-          path: options.path,
-        });
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    const tooLarge = () =>
+      new PlatformError({
+        kind: 'server',
+        platform: this.platform,
+        code: 'response_too_large',
+        message: `response body exceeded ${limit} bytes and was cut off`,
+        method: options.method,
+        path: options.path,
+      });
+    return (await readAll(body, limit, tooLarge)).toString('utf8');
   }
 
   #parse(text: string, headers: Record<string, string>, options: RequestOptions): unknown {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readAll } from '../core/read-all.js';
 
 export const NO_SESSION = 'Session not found (it expired or the server restarted); initialize a new session';
 
@@ -24,14 +25,7 @@ class BodyTooLarge extends Error {}
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readAll(req, limit, () => new BodyTooLarge())).toString('utf8');
 }
 
 /** JSON body within the size limit, or undefined after answering 413/400. */
