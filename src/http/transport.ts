@@ -124,13 +124,14 @@ async function pipeEvents(
       held = undefined;
       // An answer that ends its stream: the chunk and the end of the stream in one write.
       const soon = await settledNow(next);
+      if (res.destroyed) break;
       if (soon?.done) return void res.end(chunk);
       if (!res.write(chunk)) await drained(res);
       if (soon) next = Promise.resolve(soon);
     }
     clearTimeout(timer);
-    if (held && !res.writableEnded) res.end(held);
-    else if (!res.writableEnded) res.end();
+    // A stream cancelled because the client went away has nothing left to write to.
+    if (!res.destroyed && !res.writableEnded) res.end(held);
   } finally {
     clearTimeout(timer);
     res.off('close', cancel);
