@@ -19,6 +19,8 @@ export function readAll(stream: Readable, limit: number, tooLarge: () => Error):
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
       onError(tooLarge());
+      // Destroying emits an error of its own (undici: "Request aborted") that nobody awaits now.
+      stream.once('error', () => {});
       stream.destroy();
     };
     const onEnd = () => {
