@@ -17,10 +17,9 @@ export interface Identity {
 }
 
 /**
- * The capabilities createServer ends with on stdio, once its registrations have added theirs
- * (tools, resources and prompts announce listChanged; resource templates add completions). Checked
- * against the built server's own answer: a difference is logged (onMismatch) and fails
- * test/e2e/cold-start.test.ts.
+ * The capabilities createServer declares on stdio (lists never change at run time; subscriptions
+ * on). Checked against the built server's own answer: a difference is logged (onMismatch) and
+ * fails test/e2e/cold-start.test.ts.
  */
 export const STDIO_CAPABILITIES: ServerCapabilities = {
   tools: { listChanged: false },
