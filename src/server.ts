@@ -35,7 +35,7 @@ import { RecentResources } from './core/resources/recent.js';
 import { type FleetWatch, type RunWatch, Watchers, WatchLimitError } from './core/resources/watchers.js';
 import { type GuideSection, SANDBOX_GUIDE_URI, sandboxGuideResource } from './core/sandbox-guide.js';
 import { instructions, serverInfo } from './core/server-info.js';
-import { closestName } from './core/tool-input.js';
+import { closestName, shownName } from './core/tool-input.js';
 import { toolListEntry } from './core/tool-schema.js';
 import { allTools } from './core/tools/index.js';
 import { PLATFORM_MODULES } from './platforms/index.js';
@@ -247,7 +247,7 @@ function unknownTool(name: string, tools: readonly ToolDefinition[]): CallToolRe
     : same.length
       ? `the ${platform} tools are ${same.join(', ')}.`
       : 'tools/list names the tools offered; platforms_status says which platforms are configured.';
-  return { isError: true, content: [{ type: 'text', text: `Tool ${name} not found; ${hint}` }] };
+  return { isError: true, content: [{ type: 'text', text: `Tool ${shownName(name)} not found; ${hint}` }] };
 }
 
 async function callTool(

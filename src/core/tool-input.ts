@@ -46,8 +46,15 @@ function distance(a: string, b: string): number {
 
 const only = (names: readonly string[]): string | undefined => (names.length === 1 ? names[0] : undefined);
 
+const MAX_NAME = 64;
+
+/** A name a client sent, as an error quotes it: cut, since a client may send one of any length. */
+export const shownName = (name: string): string => (name.length > 80 ? `${name.slice(0, 80)}...` : name);
+
 /** The known name `name` most likely meant, or undefined when none is close enough to say. */
 export function closestName(name: string, known: readonly string[]): string | undefined {
+  // No name here is long; the edit distance is quadratic in a name a client may make huge.
+  if (name.length > MAX_NAME) return undefined;
   const wanted = normalise(name);
   const same = only(known.filter((k) => normalise(k) === wanted));
   if (same) return same;
@@ -68,13 +75,16 @@ export function closestName(name: string, known: readonly string[]): string | un
 /** One sentence per unknown argument: the name it most likely meant, or every name the tool takes. */
 export function unknownFieldText(unknown: readonly string[], known: readonly string[]): string {
   return unknown
-    .map((name) => {
-      const meant = closestName(name, known);
+    .slice(0, 10)
+    .map((given) => {
+      const meant = closestName(given, known);
+      const name = shownName(given);
       if (meant) return `unknown field "${name}"; did you mean "${meant}"?`;
       return known.length === 0
         ? `unknown field "${name}"; this tool takes no arguments.`
         : `unknown field "${name}"; the fields are ${known.join(', ')}.`;
     })
+    .concat(unknown.length > 10 ? [`(and ${unknown.length - 10} more unknown fields)`] : [])
     .join(' ');
 }
 

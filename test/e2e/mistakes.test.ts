@@ -96,6 +96,23 @@ describe('a misnamed tool or a prompt without its argument gets the fix, and the
     expect(status.result?.isError).toBeFalsy();
   });
 
+  it('a huge misnamed tool or argument name gets a short answer (no did-you-mean over it, the name cut)', async () => {
+    proc = await startCli(['--sandbox']);
+    const huge = `x${'y'.repeat(200_000)}`;
+    const tool = (await proc.rpc('tools/call', { name: huge, arguments: {} })) as ToolAnswer;
+    expect(tool.result?.isError).toBe(true);
+    expect(textOf(tool).length).toBeLessThan(400);
+    expect(textOf(tool)).toMatch(/^Tool xy{79}\.\.\. not found; /);
+    const manyArgs = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${huge}${i}`, 1]));
+    const args = (await proc.rpc('tools/call', {
+      name: 'platforms_status',
+      arguments: manyArgs,
+    })) as ToolAnswer;
+    expect(args.result?.isError).toBe(true);
+    expect(textOf(args).length).toBeLessThan(2_000);
+    expect(textOf(args)).toContain('(and 40 more unknown fields)');
+  });
+
   it('a prompt missing a required argument is refused naming it; an unknown prompt names those there are', async () => {
     proc = await startCli(['--sandbox']);
     const missing = (await proc.rpc('prompts/get', {
