@@ -333,7 +333,7 @@ export async function runTool(
       progress(...args).catch((err: unknown) => {
         callContext.log.debug({ tool: tool.name, err }, 'progress notification not sent');
       }),
-    page: { limit: 0 },
+    page: { limit: 0 }, // the call's page, read from its input below
   };
   // The credentials this call used (a session's own, or the server's): a platform may echo them
   // in a successful answer too (an agent named after the key), so results are scrubbed as well.
