@@ -12,12 +12,12 @@ import {
   toolsetsWarning,
   usage,
 } from './core/config.js';
-import { EarlyStdio, STDIO_CAPABILITIES } from './core/early-initialize.js';
+import { EarlyStdio } from './core/early-initialize.js';
 import type { FaultOptions } from './core/emulator/faults.js';
 import type { Logger } from './core/log.js';
 import type { FleetWatch } from './core/resources/watchers.js';
 import { type GuideSection, SANDBOX_GUIDE_URI } from './core/sandbox-guide.js';
-import { instructions, serverInfo } from './core/server-info.js';
+import { capabilities, instructions, serverInfo } from './core/server-info.js';
 import { PLATFORM_CONFIGS } from './platforms/config.js';
 
 // Only the configuration and the SDK's stdio server load before `initialize` is answered; the
@@ -124,7 +124,7 @@ async function sandboxFaults(config: Config): Promise<FaultOptions | undefined> 
 async function answerInitializeEarly(config: Config, stop: (reason: string) => void): Promise<EarlyStdio> {
   const early = new EarlyStdio({
     info: serverInfo(PLATFORM_CONFIGS),
-    capabilities: STDIO_CAPABILITIES,
+    capabilities: capabilities(true),
     instructions: instructions(PLATFORM_CONFIGS, config.sandbox),
   });
   await early.start();

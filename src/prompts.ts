@@ -1,6 +1,6 @@
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { type PromptDefinition, promptText as text } from './core/platform.js';
-import { type ResourceDefinition, withClient } from './core/resources/define.js';
+import { flattenVariables, type ResourceDefinition, withClient } from './core/resources/define.js';
 
 // Prompts teach a model each platform's loop, with the tool names it will need, and complete their
 // arguments from what the session has seen or the platform lists.
@@ -33,10 +33,11 @@ export function summarizePrompt(resources: readonly ResourceDefinition[]): Promp
       for (const { def, template } of histories) {
         const vars = template.match(uri);
         if (!vars) continue;
-        const flat = Object.fromEntries(
-          Object.entries(vars).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
+        const read = await def.read(
+          new URL(uri),
+          flattenVariables(vars),
+          withClient(ctx.context(ctx.signal), def),
         );
-        const read = await def.read(new URL(uri), flat, withClient(ctx.context(ctx.signal), def));
         const markdown = read.contents.find((c) => c.mimeType === 'text/markdown') ?? read.contents[0];
         return {
           description: `Summary of ${uri}`,

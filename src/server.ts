@@ -22,9 +22,11 @@ import {
 import { type Clients, secretsOfClients } from './core/client-secrets.js';
 import { PlatformError } from './core/errors.js';
 import { type Logger, scrubResult, scrubSecrets } from './core/log.js';
+import { getOrSet } from './core/memo.js';
 import type { PlatformModule, PromptContext, PromptDefinition } from './core/platform.js';
 import { type CallContext, errorText, runTool, selectTools, type ToolDefinition } from './core/registry.js';
 import {
+  flattenVariables,
   type ResourceContext,
   type ResourceDefinition,
   templatePrefix,
@@ -34,7 +36,7 @@ import { matchResource, notFound, RpcError, readError, type Served } from './cor
 import { RecentResources } from './core/resources/recent.js';
 import { type FleetWatch, type RunWatch, Watchers, WatchLimitError } from './core/resources/watchers.js';
 import { type GuideSection, SANDBOX_GUIDE_URI, sandboxGuideResource } from './core/sandbox-guide.js';
-import { instructions, serverInfo } from './core/server-info.js';
+import { capabilities, instructions, serverInfo } from './core/server-info.js';
 import { closestName, shownName } from './core/tool-input.js';
 import { toolListEntry } from './core/tool-schema.js';
 import { allTools } from './core/tools/index.js';
@@ -153,19 +155,6 @@ function planFor(options: ServerOptions): Plan {
   return getOrSet(byKey, key, () => buildPlan(options, tools));
 }
 
-function getOrSet<K, V>(
-  map: { get(key: K): V | undefined; set(key: K, value: V): unknown },
-  key: K,
-  make: () => V,
-): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-  }
-  return value;
-}
-
 /** What one session's handlers share: its clients, its recent resources, its watches. */
 interface Session {
   options: ServerOptions;
@@ -184,13 +173,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 export function createServer(options: ServerOptions): Server {
   const plan = planFor(options);
   const server = new Server(plan.info, {
-    capabilities: {
-      tools: { listChanged: false },
-      resources: { subscribe: options.subscriptions !== false, listChanged: false },
-      prompts: { listChanged: false },
-      completions: {},
-      logging: {},
-    },
+    capabilities: capabilities(options.subscriptions !== false),
     instructions: plan.instructions,
   });
   const session: Session = {
@@ -305,12 +288,6 @@ function resourceContext(session: Session, signal: AbortSignal, def?: ResourceDe
     maxResultChars: session.options.maxResultChars,
   };
   return def ? withClient(ctx, def) : ctx;
-}
-
-function flattenVariables(vars: Record<string, string | string[]>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(vars).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : value]),
-  );
 }
 
 function serveResources(session: Session): void {

@@ -16,19 +16,6 @@ export interface Identity {
   instructions: string;
 }
 
-/**
- * The capabilities createServer declares on stdio (lists never change at run time; subscriptions
- * on). Checked against the built server's own answer: a difference is logged (onMismatch) and
- * fails test/e2e/cold-start.test.ts.
- */
-export const STDIO_CAPABILITIES: ServerCapabilities = {
-  tools: { listChanged: false },
-  resources: { subscribe: true, listChanged: false },
-  prompts: { listChanged: false },
-  completions: {},
-  logging: {},
-};
-
 type Id = string | number;
 const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: Id; method: string } =>
   'method' in m && 'id' in m;

@@ -4,6 +4,7 @@ import { type Clients, secretsOfClients } from './client-secrets.js';
 import { PlatformError } from './errors.js';
 import { ToolInputError } from './input-error.js';
 import { type Logger, scrubResult, scrubSecrets } from './log.js';
+import { getOrSet } from './memo.js';
 import { type PageRequest, type PageResult, type Paginate, pageRequest, pageView } from './paging.js';
 import type { PlatformModule } from './platform.js';
 import type { RecentResources } from './resources/recent.js';
@@ -238,23 +239,13 @@ function recordProjector(project: Project): Project {
 }
 
 const untrustedKeys = new WeakMap<ToolDefinition, ReadonlySet<string>>();
-function untrustedOf(tool: ToolDefinition): ReadonlySet<string> {
-  let keys = untrustedKeys.get(tool);
-  if (!keys) {
-    keys = new Set(tool.untrusted ?? []);
-    untrustedKeys.set(tool, keys);
-  }
-  return keys;
-}
+const untrustedOf = (tool: ToolDefinition) =>
+  getOrSet(untrustedKeys, tool, () => new Set(tool.untrusted ?? []));
 
 const projectors = new WeakMap<ToolDefinition, Project>();
 /** structuredContent of `output`: declared fields only, no nulls. */
 function declaredOf(tool: ToolDefinition, output: Record<string, unknown>): Record<string, unknown> {
-  let project = projectors.get(tool);
-  if (!project) {
-    project = projectorOf(z.object(tool.output));
-    projectors.set(tool, project);
-  }
+  const project = getOrSet(projectors, tool, () => projectorOf(z.object(tool.output)));
   return project(output) as Record<string, unknown>;
 }
 

@@ -1,4 +1,4 @@
-import type { Implementation } from '@modelcontextprotocol/sdk/types.js';
+import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { PACKAGE_NAME, VERSION } from '../version.js';
 import type { PlatformConfig } from './platform.js';
 import { SANDBOX_GUIDE_URI } from './sandbox-guide.js';
@@ -13,6 +13,15 @@ export const serverInfo = (platforms: readonly Named[]): Implementation => ({
   name: PACKAGE_NAME,
   version: VERSION,
   title: `Agent platforms (${platforms.map((p) => p.title).join(', ')})`,
+});
+
+/** What createServer declares: lists never change at run time; subscriptions unless stateless. */
+export const capabilities = (subscriptions: boolean): ServerCapabilities => ({
+  tools: { listChanged: false },
+  resources: { subscribe: subscriptions, listChanged: false },
+  prompts: { listChanged: false },
+  completions: {},
+  logging: {},
 });
 
 export const instructions = (platforms: readonly Named[], sandbox: boolean) =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ToolInputError } from './input-error.js';
+import { getOrSet } from './memo.js';
 
 // A tool's arguments are parsed here, not by the SDK: the SDK's z.object drops an argument it does
 // not know without a word, so a model that wrote `message` for `content` was told `content` is
@@ -89,14 +90,7 @@ export function unknownFieldText(unknown: readonly string[], known: readonly str
 }
 
 const schemas = new WeakMap<Shape, z.ZodObject<Shape>>();
-function schemaOf(shape: Shape): z.ZodObject<Shape> {
-  let schema = schemas.get(shape);
-  if (!schema) {
-    schema = z.object(shape);
-    schemas.set(shape, schema);
-  }
-  return schema;
-}
+const schemaOf = (shape: Shape) => getOrSet(schemas, shape, () => z.object(shape));
 
 /** A zod issue as a model reads it: the field first, then what is wrong with it. */
 function issueText(issue: z.core.$ZodIssue, args: Record<string, unknown>): string {

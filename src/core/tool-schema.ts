@@ -1,5 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { getOrSet } from './memo.js';
 import type { ToolDefinition } from './registry.js';
 
 // The tools/list entry of a tool, as small as it can be (issue #15's context budget) while every
@@ -73,12 +74,7 @@ function listedAnnotations(a: ToolDefinition['annotations']): Tool['annotations'
 const entries = new WeakMap<ToolDefinition, Tool>();
 
 export function toolListEntry(tool: ToolDefinition): Tool {
-  let entry = entries.get(tool);
-  if (!entry) {
-    entry = buildEntry(tool);
-    entries.set(tool, entry);
-  }
-  return entry;
+  return getOrSet(entries, tool, () => buildEntry(tool));
 }
 
 function buildEntry(tool: ToolDefinition): Tool {

@@ -44,7 +44,6 @@ export function requestView(req: IncomingMessage, parsedBody: unknown): Request 
     return new Request(url, { method: 'POST', headers: headersOf(req), body: null });
   const headers = {
     get: (name: string) => headerValue(req, name.toLowerCase()),
-    has: (name: string) => headerValue(req, name.toLowerCase()) !== null,
     entries: () =>
       Object.keys(req.headers)
         .map((name) => [name, headerValue(req, name)] as [string, string])

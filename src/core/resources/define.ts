@@ -55,6 +55,13 @@ export function withClient(ctx: ResourceContext, def: ResourceDefinition): Resou
   return { ...ctx, client: ctx.clients[def.platform] } as ResourceContext<never>;
 }
 
+/** A template match's variables as strings: a list variable joined with commas. */
+export function flattenVariables(vars: Record<string, string | string[]>): UriVariables {
+  return Object.fromEntries(
+    Object.entries(vars).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : value]),
+  );
+}
+
 /** The fixed part of a template before its first variable: `ama2://threads/{thread_id}` → `ama2://threads/`. */
 export function templatePrefix(uriTemplate: string): string {
   const brace = uriTemplate.indexOf('{');
