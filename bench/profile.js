@@ -3,8 +3,9 @@
 // the lean client (sequential calls, concurrency 8 and 64, session opens); prints the top functions
 // by self time and the share of each package. Not part of `npm run bench` (profiling slows the
 // server). `npm run build && node bench/profile.js [top] [--floor]`; BENCH_QUICK=1 for tiny counts.
-// --floor profiles bench/floor.js under the same load instead, for comparison.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// --floor profiles bench/floor.js under the same load instead, for comparison. --keep=FILE also
+// writes the .cpuprofile there (open it in Chrome DevTools, or read inclusive times from it).
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { table } from './lib/stats.js';
 const FLOOR = process.argv.includes('--floor');
 const TOP = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 15);
 const QUICK = process.env.BENCH_QUICK === '1';
+const KEEP = process.argv.find((a) => a.startsWith('--keep='))?.slice('--keep='.length);
 const repo = (relative) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
 const CALL = { tool: 'amigo_get_entity', args: { entity_id: '5a4d0b0c-0004-4000-8000-000000000001' } };
 
@@ -98,6 +100,7 @@ try {
   await release(sandbox.child);
   const file = readdirSync(profiles).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('the profiled server wrote no .cpuprofile');
+  if (KEEP) copyFileSync(join(profiles, file), KEEP);
   const { busy, top, packages } = summarize(JSON.parse(readFileSync(join(profiles, file), 'utf8')));
   const what = FLOOR ? 'The floor' : 'Our';
   console.log(`\n### ${what} HTTP server's CPU under the bench load: ${(busy / 1000).toFixed(0)} ms busy\n`);

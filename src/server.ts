@@ -1,5 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import {
   CallToolRequestSchema,
@@ -207,7 +207,12 @@ function serveTools(session: Session): void {
     plan.answers.tools ??= { tools: plan.tools.map(toolListEntry) };
     return plan.answers.tools as { tools: [] };
   });
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  // Protocol's registration, not Server's: Server wraps tools/call to parse the request a second
+  // time and the result against CallToolResultSchema, a union tried member by member for each
+  // content block (issue #15). Every result here is built by runTool, unknownTool or the catch
+  // below, and the SDK client every test drives validates each one against that schema.
+  const register = Protocol.prototype.setRequestHandler as Server['setRequestHandler'];
+  register.call(server, CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
     const tool = plan.toolsByName.get(name);
     if (!tool) return unknownTool(name, plan.tools);

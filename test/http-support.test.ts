@@ -1,7 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../src/http/limits.js';
-import { BoundedEventStore, EventBudget } from '../src/http/support.js';
+import { BoundedEventStore, EventBudget, RateWindow } from '../src/http/support.js';
 
 // The accounting behind issue #12 E4 and E5, in memory; the attacks themselves are in
 // test/hardening/remote.test.ts against the built CLI.
@@ -63,5 +63,41 @@ describe('RateLimiter', () => {
     expect(limiter.take('bob', 1).ok).toBe(true);
     for (let i = 0; i < 10; i++) limiter.take(`addr:${i}`, 1);
     expect(limiter.size).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('RateWindow', () => {
+  const t0 = 1_800_000_000_500; // half a second into a second
+
+  it('counts a sliding minute to the second, and says when the oldest second leaves', () => {
+    const window = new RateWindow(5);
+    expect(window.take(t0, 3).ok).toBe(true);
+    expect(window.take(t0 + 30_000, 2).ok).toBe(true);
+    expect(window.take(t0 + 30_000, 1)).toEqual({ ok: false, retryAfterSeconds: 30 });
+    expect(window.take(t0 + 59_000, 1)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    // The first three leave when the minute after their second begins; the two stay.
+    expect(window.take(t0 + 59_500, 3).ok).toBe(true);
+    expect(window.take(t0 + 59_500, 1).ok).toBe(false);
+    expect(window.idle(t0 + 89_000)).toBe(false);
+    expect(window.idle(t0 + 119_500)).toBe(true);
+  });
+
+  it('holds a raised limit exactly over minutes of steady traffic above it', () => {
+    const window = new RateWindow(1_000_000);
+    // 150 s at 20,000 messages a second, a fifth over the limit: every minute of seconds takes in
+    // exactly the limit once the first minute is full, and never more.
+    const accepted = new Map<number, number>();
+    for (let ms = 0; ms < 150_000; ms += 50) {
+      const second = Math.floor((t0 + ms) / 1000);
+      if (window.take(t0 + ms, 1_000).ok) accepted.set(second, (accepted.get(second) ?? 0) + 1_000);
+    }
+    const first = Math.floor(t0 / 1000);
+    const minuteTo = (last: number) => {
+      let sum = 0;
+      for (let s = last - 59; s <= last; s++) sum += accepted.get(s) ?? 0;
+      return sum;
+    };
+    for (let last = first; last < first + 150; last++) expect(minuteTo(last)).toBeLessThanOrEqual(1_000_000);
+    for (let last = first + 60; last < first + 150; last++) expect(minuteTo(last)).toBe(1_000_000);
   });
 });

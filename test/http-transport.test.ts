@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOLD_MS, HttpTransport, requestView, writeResponse } from '../src/http/transport.js';
 
@@ -61,6 +62,38 @@ describe('HttpTransport', () => {
     const web = (transport as unknown as { _webStandardTransport?: { handleRequest?: unknown } })
       ._webStandardTransport;
     expect(typeof web?.handleRequest).toBe('function');
+  });
+
+  it('writes each event as the SDK does, through the method the SDK still calls', () => {
+    // HttpTransport replaces the SDK's private writeSSEEvent so the event store's JSON is reused:
+    // the same bytes, and only worth it while send() writes through that method.
+    type Write = (
+      c: { enqueue(x: Uint8Array): void },
+      e: { encode(t: string): Uint8Array },
+      m: unknown,
+      id?: string,
+    ) => boolean;
+    const sdk = WebStandardStreamableHTTPServerTransport.prototype as unknown as {
+      writeSSEEvent: Write;
+      send: () => unknown;
+    };
+    expect(sdk.send.toString()).toContain('this.writeSSEEvent(');
+    const web = (
+      new HttpTransport({ sessionIdGenerator: undefined }) as unknown as {
+        _webStandardTransport: { writeSSEEvent: Write };
+      }
+    )._webStandardTransport;
+    expect(web.writeSSEEvent).not.toBe(sdk.writeSSEEvent);
+    const written = (write: Write, id?: string) => {
+      const chunks: Uint8Array[] = [];
+      const message = { jsonrpc: '2.0', id: 7, result: { content: [{ type: 'text', text: 'é "q"\n' }] } };
+      expect(write.call(web, { enqueue: (x) => void chunks.push(x) }, new TextEncoder(), message, id)).toBe(
+        true,
+      );
+      return Buffer.concat(chunks).toString('utf8');
+    };
+    for (const id of ['s_1', undefined])
+      expect(written(web.writeSSEEvent, id)).toBe(written(sdk.writeSSEEvent, id));
   });
 
   it('sends the headers, the priming event, a prompt answer and the end of the stream in one write', async () => {

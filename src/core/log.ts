@@ -120,10 +120,19 @@ function mayHoldSecret(value: unknown, secrets: readonly string[]): boolean {
   } catch {
     return true; // a BigInt or a cycle: leave it to the walk
   }
-  if (json === undefined) return false;
-  return (
-    secrets.some((secret) => json.includes(secret)) || TOKEN_CANDIDATES.some((pattern) => pattern.test(json))
-  );
+  return json !== undefined && jsonHolds(json, secrets);
+}
+
+const jsonHolds = (json: string, secrets: readonly string[]) =>
+  secrets.some((secret) => json.includes(secret)) || TOKEN_CANDIDATES.some((pattern) => pattern.test(json));
+
+/**
+ * Whether JSON text the caller already has (a result's text) may hold a known secret (registered,
+ * or `extra`) or a token: mayHoldSecret without a stringify of its own.
+ */
+export function jsonMayHoldSecret(json: string, extra: readonly string[] = []): boolean {
+  const secrets = [...knownSecrets.keys(), ...extra];
+  return secrets.some(jsonEscapes) || jsonHolds(json, secrets);
 }
 
 /**

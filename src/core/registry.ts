@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { type Clients, secretsOfClients } from './client-secrets.js';
 import { PlatformError } from './errors.js';
 import { ToolInputError } from './input-error.js';
-import { type Logger, scrubResult, scrubSecrets } from './log.js';
+import { jsonMayHoldSecret, type Logger, scrubResult, scrubSecrets } from './log.js';
 import { getOrSet } from './memo.js';
 import { type PageRequest, type PageResult, type Paginate, pageRequest, pageView } from './paging.js';
 import type { PlatformModule } from './platform.js';
 import type { RecentResources } from './resources/recent.js';
 import { parseToolInput } from './tool-input.js';
-import { renderFenced } from './untrusted.js';
+import { renderFenced, renderFencedText } from './untrusted.js';
 
 /** A platform module's name, or `core` for tools of no platform. */
 export type ToolPlatform = string;
@@ -260,6 +260,7 @@ export function shapeResult(
   input: Record<string, unknown>,
   output: Record<string, unknown>,
   maxChars: number,
+  secrets?: readonly string[],
 ): CallToolResult {
   const untrusted = untrustedOf(tool);
   const view = pageView(tool, input, output);
@@ -278,7 +279,7 @@ export function shapeResult(
     kept = lo;
   }
   const structured = shape(kept);
-  const text = render(structured, untrusted);
+  const { text, changed } = renderFencedText(structured, untrusted);
   // No item fits: a page of none would resume where it started, forever.
   const noneFits = view !== undefined && view.take > 0 && kept === 0;
   if (text.length > maxChars || noneFits) {
@@ -290,6 +291,17 @@ export function shapeResult(
     type: 'resource_link' as const,
     ...link,
   }));
+  // What leaves is the text, which holds every string of structuredContent as JSON writes it
+  // unless a fence changed one, and the links: searched as they are, no copy of the output is
+  // made or serialised for a secret that is almost never there. A hit (or a changed fence) takes
+  // the long way: the output scrubbed value by value, then shaped again.
+  if (
+    secrets &&
+    (changed ||
+      jsonMayHoldSecret(text, secrets) ||
+      (links.length > 0 && jsonMayHoldSecret(JSON.stringify(links), secrets)))
+  )
+    return shapeResult(tool, input, scrubResult(output, secrets), maxChars);
   return { structuredContent: structured, content: [{ type: 'text', text }, ...links] };
 }
 
@@ -334,9 +346,9 @@ export async function runTool(
   try {
     const input = parseToolInput(tool.input, args);
     ctx.page = pageRequest(tool, input);
-    const output = scrubResult(await tool.run(input as never, ctx), secrets);
+    const output = await tool.run(input as never, ctx);
     ctx.log.debug({ tool: tool.name, ms: Math.round(performance.now() - started) }, 'tool call done');
-    return shapeResult(tool, input, output as Record<string, unknown>, ctx.maxResultChars);
+    return shapeResult(tool, input, output as Record<string, unknown>, ctx.maxResultChars, secrets);
   } catch (error) {
     const ms = Math.round(performance.now() - started);
     if (error instanceof PlatformError) {

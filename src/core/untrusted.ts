@@ -239,22 +239,45 @@ export function inlineSafe(text: string, max = 200): string {
  * inside a config or a search answer are platform-written too).
  */
 export function renderFenced(value: unknown, untrusted: ReadonlySet<string>): string {
-  if (untrusted.size === 0) return JSON.stringify(value);
-  // A copy with the fences in, then the native stringify: a replacer is a call from C++ into JS
-  // for every key of the result (issue #15).
-  return JSON.stringify(fencedCopy(value, untrusted));
+  return renderFencedText(value, untrusted).text;
 }
 
-function fencedCopy(value: unknown, untrusted: ReadonlySet<string>): unknown {
-  if (Array.isArray(value)) return value.map((item) => fencedCopy(item, untrusted));
+/**
+ * renderFenced, and whether a fence changed any untrusted text on its way in (dropped a hidden
+ * character, neutralised a fence-like tag): when it did not, every string of `value` is in the
+ * text as JSON writes it, so the text can be searched for secrets in its place (registry.ts).
+ */
+export function renderFencedText(
+  value: unknown,
+  untrusted: ReadonlySet<string>,
+): { text: string; changed: boolean } {
+  if (untrusted.size === 0) return { text: JSON.stringify(value), changed: false };
+  // A copy with the fences in, then the native stringify: a replacer is a call from C++ into JS
+  // for every key of the result (issue #15).
+  const seen = { changed: false };
+  const text = JSON.stringify(fencedCopy(value, untrusted, seen));
+  return { text, changed: seen.changed };
+}
+
+function fencedCopy(value: unknown, untrusted: ReadonlySet<string>, seen: { changed: boolean }): unknown {
+  if (Array.isArray(value)) return value.map((item) => fencedCopy(item, untrusted, seen));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const inner = (value as Record<string, unknown>)[key];
-    if (!untrusted.has(key) || inner === null || inner === undefined) out[key] = fencedCopy(inner, untrusted);
-    else if (typeof inner === 'string') out[key] = fenceUntrusted(inner);
-    else if (typeof inner === 'object') out[key] = fenceUntrusted(JSON.stringify(inner));
+    if (!untrusted.has(key) || inner === null || inner === undefined)
+      out[key] = fencedCopy(inner, untrusted, seen);
+    else if (typeof inner === 'string') out[key] = fenced(inner, seen);
+    else if (typeof inner === 'object') out[key] = fenced(JSON.stringify(inner), seen);
     else out[key] = inner;
   }
   return out;
+}
+
+/** fenceUntrusted, noting in `seen` when the text itself had to change. */
+function fenced(text: string, seen: { changed: boolean }): string {
+  const safe = neutraliseFenceTags(stripHidden(text));
+  // Both return their argument itself when nothing changes: a pointer comparison.
+  if (safe !== text) seen.changed = true;
+  return `${UNTRUSTED_OPEN}${safe}${UNTRUSTED_CLOSE}`;
 }

@@ -3,6 +3,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Redis as RedisClient } from 'ioredis';
 import type { RunScript } from './redis.js';
 import type { SessionEvents } from './shared.js';
+import { messageJson } from './support.js';
 
 interface StoredEvent {
   /** Event id, stream id, message JSON, bytes, stored at. */
@@ -58,7 +59,7 @@ export class RedisEvents implements SessionEvents {
 
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     const id = `${streamId}_${randomUUID()}`;
-    const m = JSON.stringify(message);
+    const m = messageJson(message);
     const b = Buffer.byteLength(m);
     if (b > this.limits.sessionBytes) return id;
     const entry: StoredEvent = { i: id, s: streamId, m, b, t: Date.now() };

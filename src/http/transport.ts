@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { messageJson } from './support.js';
 
 // The SDK's Node transport converts each request to a web Request and writes the web Response
 // back through @hono/node-server. Issue #15 measured what that costs a tool call over loopback:
@@ -18,20 +20,47 @@ export const HOLD_MS = 50;
 type Web = WebStandardStreamableHTTPServerTransport;
 
 export class HttpTransport extends StreamableHTTPServerTransport {
+  constructor(options: ConstructorParameters<typeof StreamableHTTPServerTransport>[0]) {
+    super(options);
+    // The SDK serialises each message for the event store, then again for the stream: the stream
+    // takes the store's JSON (messageJson). The same event text as the SDK's writeSSEEvent, which
+    // test/http-transport.test.ts checks is still the method the SDK calls.
+    const web = webOf(this) as unknown as { writeSSEEvent: WriteEvent; onerror?: (e: Error) => void };
+    web.writeSSEEvent = (controller, encoder, message, eventId) => {
+      try {
+        const id = eventId ? `id: ${eventId}\n` : '';
+        controller.enqueue(encoder.encode(`event: message\n${id}data: ${messageJson(message)}\n\n`));
+        return true;
+      } catch (error) {
+        web.onerror?.(error as Error);
+        return false;
+      }
+    };
+  }
+
   override async handleRequest(
     req: IncomingMessage & { auth?: AuthInfo },
     res: ServerResponse,
     parsedBody?: unknown,
   ): Promise<void> {
-    // The SDK keeps it private; test/http-transport.test.ts fails if the field ever goes away.
-    const web = (this as unknown as { _webStandardTransport: Web })._webStandardTransport;
-    const response = await web.handleRequest(requestView(req, parsedBody), {
+    const response = await webOf(this).handleRequest(requestView(req, parsedBody), {
       authInfo: req.auth,
       parsedBody,
     });
     await writeResponse(response, res);
   }
 }
+
+type WriteEvent = (
+  controller: ReadableStreamDefaultController<Uint8Array>,
+  encoder: { encode(text: string): Uint8Array },
+  message: JSONRPCMessage,
+  eventId?: string,
+) => boolean;
+
+/** The SDK keeps it private; test/http-transport.test.ts fails if the field ever goes away. */
+const webOf = (transport: StreamableHTTPServerTransport) =>
+  (transport as unknown as { _webStandardTransport: Web })._webStandardTransport;
 
 /**
  * What the web-standard transport reads of a request: its method, URL and headers (the body comes

@@ -230,6 +230,54 @@ describe('scrubbing a successful result (review of issue #12 D2)', () => {
   });
 });
 
+describe('the secret check reads the shaped text (issue #15)', () => {
+  const TOKEN = `ama_eat_${'0a1b2c3d'.repeat(8)}`;
+  const noteTool = (note: string, links = false) =>
+    defineTool({
+      name: 'core_note_test',
+      title: 'Note',
+      description: 'Returns a note for a test.',
+      platform: 'core',
+      input: {},
+      output: { note: z.string().describe('note') },
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      untrusted: ['note'],
+      ...(links
+        ? {
+            links: (o: { note: string }) => {
+              const ref = (o as unknown as { ref: string }).ref;
+              return [{ uri: `test://refs/${ref}`, name: `ref ${ref}` }];
+            },
+          }
+        : {}),
+      run: async () => ({ note, ref: TOKEN }) as never,
+    });
+
+  it('a secret a fence changes (a hidden character inside it) is still scrubbed', async () => {
+    // The fence drops the U+200B, so the text no longer holds the secret as written; the
+    // structuredContent would, without the long way.
+    const secret = 'key\u200bpart-123456';
+    const clients = { core: { credentials: { baseUrl: 'http://127.0.0.1:9' }, close: async () => {} } };
+    rememberSecrets(clients, [secret]);
+    const result = await runTool(noteTool(`mine is ${secret}`), {}, { ...ctx(), clients });
+    expect(result.structuredContent).toEqual({ note: 'mine is [redacted]' });
+    expect(JSON.stringify(result)).not.toContain('part-123456');
+  });
+
+  it('a token only a resource link carries is scrubbed from the link', async () => {
+    const result = await runTool(noteTool('plain', true), {}, ctx());
+    expect(result.structuredContent).toEqual({ note: 'plain' });
+    expect(result.content[1]).toMatchObject({ type: 'resource_link', uri: 'test://refs/[redacted]' });
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('an undeclared field with a token never leaves, and the declared ones come back as they are', async () => {
+    const result = await runTool(noteTool('plain <b>bold</b> & 50%'), {}, ctx());
+    expect(result.structuredContent).toEqual({ note: 'plain <b>bold</b> & 50%' });
+    expect(JSON.stringify(result)).not.toContain('ama_eat_');
+  });
+});
+
 describe('structuredContent keeps what the output schema declares', () => {
   it('drops undeclared keys at any depth and nulls, keeps records and unknowns whole', async () => {
     const tool = defineTool({

@@ -15,7 +15,12 @@ export class RecentResources {
   readonly #items = new Map<string, RecentResource>();
   constructor(readonly capacity = 200) {}
 
+  /** The newest URI: touching it again keeps its place (a delete and set would leave a hole). */
+  #newest: string | undefined;
+
   touch(resource: RecentResource): void {
+    if (resource.uri === this.#newest) return void this.#items.set(resource.uri, resource);
+    this.#newest = resource.uri;
     this.#items.delete(resource.uri);
     this.#items.set(resource.uri, resource);
     if (this.#items.size > this.capacity) {
