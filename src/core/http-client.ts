@@ -91,17 +91,18 @@ export class InvalidPathParamError extends TypeError {
  * refused outright (openai-node `internal/utils/path.ts` does the same).
  */
 export function path(strings: TemplateStringsArray, ...values: Array<string | number>): string {
-  return strings.reduce((out, literal, i) => {
-    if (i === 0) return literal;
-    const raw = String(values[i - 1]);
+  let out = strings[0] ?? '';
+  for (let i = 0; i < values.length; i++) {
+    const raw = String(values[i]);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
     if (raw === '' || raw === '.' || raw === '..' || /[\u0000-\u001f\u007f]/.test(raw)) {
       throw new InvalidPathParamError(
         `path parameter must not be empty, '.', '..' or contain control characters`,
       );
     }
-    return out + encodeURIComponent(raw) + literal;
-  }, '');
+    out += encodeURIComponent(raw) + strings[i + 1];
+  }
+  return out;
 }
 
 const IDEMPOTENT = new Set<Method>(['GET', 'HEAD', 'PUT', 'DELETE']);

@@ -30,15 +30,16 @@ const READINESS_CACHE_MS = 5000;
 export function createRouter(ctx: RoutesContext): (req: IncomingMessage, res: ServerResponse) => void {
   const ready = readyRoute(ctx);
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    logAccess(ctx.log, req, res, url.pathname);
+    // The MCP endpoint as clients write it needs no URL parse.
+    const path = req.url === '/mcp' ? '/mcp' : new URL(req.url ?? '/', 'http://localhost').pathname;
+    logAccess(ctx.log, req, res, path);
     const fail = (error: unknown) => {
       ctx.log.error({ err: error }, 'error while handling an HTTP request');
       refuse(res, 500, 'Internal error');
     };
     // /healthz skips the Host check: liveness probes (a load balancer, Kubernetes) send the
     // node's address as Host, and it shows nothing a rebinding page could use: no names, no URLs.
-    if (req.method === 'GET' && url.pathname === '/healthz') {
+    if (req.method === 'GET' && path === '/healthz') {
       return sendJson(res, 200, {
         status: 'ok',
         version: VERSION,
@@ -51,15 +52,17 @@ export function createRouter(ctx: RoutesContext): (req: IncomingMessage, res: Se
       const host = req.headers.host ?? '(none)';
       return refuse(res, 403, `Host ${host} is not allowed; add it to MCP_ALLOWED_HOSTS to allow it`);
     }
-    if (req.method === 'GET' && url.pathname === '/readyz') return void ready(req, res).catch(fail);
-    if (req.method === 'GET' && url.pathname.startsWith('/.well-known/oauth-protected-resource'))
+    if (req.method === 'GET' && path === '/readyz') return void ready(req, res).catch(fail);
+    if (req.method === 'GET' && path.startsWith('/.well-known/oauth-protected-resource'))
       return protectedResourceMetadata(ctx, res);
-    if (url.pathname !== '/mcp') return refuse(res, 404, 'Not found: the MCP endpoint is /mcp');
+    if (path !== '/mcp') return refuse(res, 404, 'Not found: the MCP endpoint is /mcp');
     ctx.mcp(req, res).catch(fail);
   };
 }
 
 function logAccess(log: Logger, req: IncomingMessage, res: ServerResponse, path: string): void {
+  // Checked per request: a level set later (logging/setLevel, a restart with LOG_LEVEL) applies.
+  if (!log.isLevelEnabled('info')) return;
   const started = performance.now();
   res.once('finish', () => {
     // No headers, no bodies, a session id prefix at most.

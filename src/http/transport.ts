@@ -26,10 +26,10 @@ export class HttpTransport extends StreamableHTTPServerTransport {
     // takes the store's JSON (messageJson). The same event text as the SDK's writeSSEEvent, which
     // test/http-transport.test.ts checks is still the method the SDK calls.
     const web = webOf(this) as unknown as { writeSSEEvent: WriteEvent; onerror?: (e: Error) => void };
-    web.writeSSEEvent = (controller, encoder, message, eventId) => {
+    web.writeSSEEvent = (controller, _encoder, message, eventId) => {
       try {
         const id = eventId ? `id: ${eventId}\n` : '';
-        controller.enqueue(encoder.encode(`event: message\n${id}data: ${messageJson(message)}\n\n`));
+        controller.enqueue(Buffer.from(`event: message\n${id}data: ${messageJson(message)}\n\n`));
         return true;
       } catch (error) {
         web.onerror?.(error as Error);
@@ -166,9 +166,20 @@ async function pipeEvents(
   }
 }
 
-/** The read's result if it is already settled (the stream closed right after its last event). */
-function settledNow<T>(promise: Promise<T>): Promise<T | undefined> {
-  return Promise.race([promise, Promise.resolve().then(() => undefined)]);
+/**
+ * The read's result if it is already settled (the stream closed right after its last event): a
+ * settled promise's reaction runs before the continuation queued after it.
+ */
+async function settledNow<T>(promise: Promise<T>): Promise<T | undefined> {
+  let settled: T | undefined;
+  promise.then(
+    (value) => {
+      settled = value;
+    },
+    () => {},
+  );
+  await undefined;
+  return settled;
 }
 
 function drained(res: ServerResponse): Promise<void> {

@@ -198,7 +198,11 @@ export class AmigoClient {
       baseUrl: credentials.baseUrl,
       headers: { authorization: `Bearer ${credentials.apiKey}` },
     });
+    this.#workspacePath = path`/v1/${credentials.workspaceId}`;
   }
+
+  /** Every route's prefix, encoded once. */
+  readonly #workspacePath: string;
 
   get workspaceId(): string {
     return this.credentials.workspaceId;
@@ -208,7 +212,7 @@ export class AmigoClient {
     return (
       await this.http.request<T>({
         method: 'GET',
-        path: `${path`/v1/${this.workspaceId}`}${route}`,
+        path: `${this.#workspacePath}${route}`,
         query,
         signal,
       })
@@ -219,7 +223,7 @@ export class AmigoClient {
     return (
       await this.http.request<T>({
         method: 'POST',
-        path: `${path`/v1/${this.workspaceId}`}${route}`,
+        path: `${this.#workspacePath}${route}`,
         json,
         signal,
         ...(retry ? { retry } : {}),
@@ -231,7 +235,7 @@ export class AmigoClient {
     return (
       await this.http.request<T>({
         method: 'PUT',
-        path: `${path`/v1/${this.workspaceId}`}${route}`,
+        path: `${this.#workspacePath}${route}`,
         json,
         signal,
       })
@@ -294,7 +298,7 @@ export class AmigoClient {
   async closeConversation(conversationId: string, signal?: AbortSignal): Promise<void> {
     await this.http.request({
       method: 'DELETE',
-      path: `${path`/v1/${this.workspaceId}`}${path`/conversations/${conversationId}`}`,
+      path: `${this.#workspacePath}${path`/conversations/${conversationId}`}`,
       signal,
     });
   }
@@ -308,7 +312,7 @@ export class AmigoClient {
     return this.http
       .request<AmigoTurnResponse>({
         method: 'POST',
-        path: `${path`/v1/${this.workspaceId}`}${path`/conversations/${conversationId}/turns`}`,
+        path: `${this.#workspacePath}${path`/conversations/${conversationId}/turns`}`,
         query: { include_tool_calls: includeToolCalls },
         json: body,
         signal,
@@ -327,7 +331,7 @@ export class AmigoClient {
   ): AsyncGenerator<AmigoTurnEvent> {
     const stream = await this.http.stream({
       method: 'POST',
-      path: `${path`/v1/${this.workspaceId}`}${path`/conversations/${conversationId}/turns/stream`}`,
+      path: `${this.#workspacePath}${path`/conversations/${conversationId}/turns/stream`}`,
       query: { include_tool_calls: includeToolCalls },
       json: body,
       accept: 'text/event-stream',
