@@ -130,9 +130,14 @@ const jsonHolds = (json: string, secrets: readonly string[]) =>
  * Whether JSON text the caller already has (a result's text) may hold a known secret (registered,
  * or `extra`) or a token: mayHoldSecret without a stringify of its own.
  */
-export function jsonMayHoldSecret(json: string, extra: readonly string[] = []): boolean {
+export function jsonMayHoldSecret(
+  json: string,
+  extra: readonly string[] = [],
+  { uriEncoded = false } = {},
+): boolean {
   const secrets = [...knownSecrets.keys(), ...extra];
-  return secrets.some(jsonEscapes) || jsonHolds(json, secrets);
+  if (secrets.some(jsonEscapes)) return true;
+  return jsonHolds(json, uriEncoded ? [...secrets, ...secrets.map(encodeURIComponent)] : secrets);
 }
 
 /**

@@ -8,6 +8,7 @@ import { getOrSet } from './memo.js';
 import { type PageRequest, type PageResult, type Paginate, pageRequest, pageView } from './paging.js';
 import type { PlatformModule } from './platform.js';
 import type { RecentResources } from './resources/recent.js';
+import { setOwn } from './set-own.js';
 import { parseToolInput } from './tool-input.js';
 import { renderFenced, renderFencedText } from './untrusted.js';
 
@@ -175,7 +176,7 @@ export function prune(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      if (inner !== null && inner !== undefined) out[key] = prune(inner);
+      if (inner !== null && inner !== undefined) setOwn(out, key, prune(inner));
     }
     return out;
   }
@@ -232,7 +233,7 @@ function recordProjector(project: Project): Project {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       const inner = value[key];
-      if (inner !== null && inner !== undefined) out[key] = project(inner);
+      if (inner !== null && inner !== undefined) setOwn(out, key, project(inner));
     }
     return out;
   };
@@ -283,6 +284,8 @@ export function shapeResult(
   // No item fits: a page of none would resume where it started, forever.
   const noneFits = view !== undefined && view.take > 0 && kept === 0;
   if (text.length > maxChars || noneFits) {
+    // Sizes of the scrubbed result: a secret's length must not show in the message.
+    if (secrets) return shapeResult(tool, input, scrubResult(output, secrets), maxChars);
     return errorResultOf(
       `${tool.name} produced a result of ${noneFits ? size(1) : text.length} characters, over the ${maxChars}-character budget. Ask for less (a smaller limit or a narrower filter).`,
     );
@@ -292,16 +295,18 @@ export function shapeResult(
     ...link,
   }));
   // What leaves is the text, which holds every string of structuredContent as JSON writes it
-  // unless a fence changed one, and the links: searched as they are, no copy of the output is
+  // unless a fence changed one, and the links, whose values come as they are or URI-encoded (a
+  // link must not transform a value otherwise): searched as they are, no copy of the output is
   // made or serialised for a secret that is almost never there. A hit (or a changed fence) takes
-  // the long way: the output scrubbed value by value, then shaped again.
+  // the long way: the output scrubbed value by value, shaped again, and the result scrubbed too
+  // (a token a fence joined by dropping a hidden character, a value that was no plain object).
   if (
     secrets &&
     (changed ||
       jsonMayHoldSecret(text, secrets) ||
-      (links.length > 0 && jsonMayHoldSecret(JSON.stringify(links), secrets)))
+      (links.length > 0 && jsonMayHoldSecret(JSON.stringify(links), secrets, { uriEncoded: true })))
   )
-    return shapeResult(tool, input, scrubResult(output, secrets), maxChars);
+    return scrubResult(shapeResult(tool, input, scrubResult(output, secrets), maxChars), secrets);
   return { structuredContent: structured, content: [{ type: 'text', text }, ...links] };
 }
 

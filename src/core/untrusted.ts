@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setOwn } from './set-own.js';
 
 // Message text from a platform was written by someone else's user or agent. In the text a model
 // reads, it is fenced by a boundary no sender can guess (random per process) and stripped of
@@ -266,10 +267,10 @@ function fencedCopy(value: unknown, untrusted: ReadonlySet<string>, seen: { chan
   for (const key of Object.keys(value)) {
     const inner = (value as Record<string, unknown>)[key];
     if (!untrusted.has(key) || inner === null || inner === undefined)
-      out[key] = fencedCopy(inner, untrusted, seen);
-    else if (typeof inner === 'string') out[key] = fenced(inner, seen);
-    else if (typeof inner === 'object') out[key] = fenced(JSON.stringify(inner), seen);
-    else out[key] = inner;
+      setOwn(out, key, fencedCopy(inner, untrusted, seen));
+    else if (typeof inner === 'string') setOwn(out, key, fenced(inner, seen));
+    else if (typeof inner === 'object') setOwn(out, key, fenced(JSON.stringify(inner), seen));
+    else setOwn(out, key, inner);
   }
   return out;
 }
@@ -277,7 +278,7 @@ function fencedCopy(value: unknown, untrusted: ReadonlySet<string>, seen: { chan
 /** fenceUntrusted, noting in `seen` when the text itself had to change. */
 function fenced(text: string, seen: { changed: boolean }): string {
   const safe = neutraliseFenceTags(stripHidden(text));
-  // Both return their argument itself when nothing changes: a pointer comparison.
+  // Both return their argument itself when nothing changes, so the comparison is of one string.
   if (safe !== text) seen.changed = true;
   return `${UNTRUSTED_OPEN}${safe}${UNTRUSTED_CLOSE}`;
 }

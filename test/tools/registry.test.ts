@@ -264,11 +264,87 @@ describe('the secret check reads the shaped text (issue #15)', () => {
     expect(JSON.stringify(result)).not.toContain('part-123456');
   });
 
+  it('a token a hidden character splits is scrubbed from the text the fence joins it in', async () => {
+    const split = `${TOKEN.slice(0, 12)}\u200b${TOKEN.slice(12)}`;
+    const result = await runTool(noteTool(`see ${split}`), {}, ctx());
+    expect(resultText(result)).toContain('see [redacted]');
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
   it('a token only a resource link carries is scrubbed from the link', async () => {
     const result = await runTool(noteTool('plain', true), {}, ctx());
     expect(result.structuredContent).toEqual({ note: 'plain' });
     expect(result.content[1]).toMatchObject({ type: 'resource_link', uri: 'test://refs/[redacted]' });
     expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  const withSecret = (secret: string, maxResultChars = 20_000) => {
+    const clients = { core: { credentials: { baseUrl: 'http://127.0.0.1:9' }, close: async () => {} } };
+    rememberSecrets(clients, [secret]);
+    return { ...ctx(maxResultChars), clients };
+  };
+  const annotations = {
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  };
+
+  it('a secret a link URI-encodes is found in its encoded form', async () => {
+    const key = 'Zm9v+YmFy/c2VjcmV0=';
+    const tool = defineTool({
+      name: 'core_link_test',
+      title: 'Link',
+      description: 'Returns a link for a test.',
+      platform: 'core',
+      input: {},
+      output: { id: z.string().describe('id') },
+      annotations,
+      links: (o) => [
+        { uri: `test://r/${encodeURIComponent((o as unknown as { ref: string }).ref)}`, name: 'r' },
+      ],
+      run: async () => ({ id: 'a', ref: key }) as never,
+    });
+    const result = await runTool(tool, {}, withSecret(key));
+    expect(result.content[1]).toMatchObject({ uri: 'test://r/%5Bredacted%5D' });
+    expect(JSON.stringify(result)).not.toContain(encodeURIComponent(key));
+  });
+
+  it('a "__proto__" key of platform data stays a key, in the text and in structuredContent, scrubbed', async () => {
+    const tool = defineTool({
+      name: 'core_proto_test',
+      title: 'Proto',
+      description: 'Returns platform data for a test.',
+      platform: 'core',
+      input: {},
+      output: { meta: z.record(z.string(), z.unknown()).describe('meta') },
+      annotations,
+      run: async () => JSON.parse(`{"meta":{"__proto__":{"note":"${TOKEN}"},"kept":1}}`),
+    });
+    const result = await runTool(tool, {}, ctx());
+    const meta = (result.structuredContent as { meta: Record<string, unknown> }).meta;
+    expect(Object.getPrototypeOf(meta)).toBe(Object.prototype);
+    expect(JSON.stringify(result.structuredContent)).toBe(
+      '{"meta":{"__proto__":{"note":"[redacted]"},"kept":1}}',
+    );
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('the size budget applies to the scrubbed result, and a refusal shows no secret length', async () => {
+    const key = 'sk-live-Abc123xyz789';
+    const tool = defineTool({
+      name: 'core_budget_test',
+      title: 'Budget',
+      description: 'Returns a note for a test.',
+      platform: 'core',
+      input: {},
+      output: { note: z.string().describe('note') },
+      annotations,
+      run: async () => ({ note: 'y'.repeat(40) + key.repeat(5) }),
+    });
+    const result = await runTool(tool, {}, withSecret(key, 110));
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ note: `${'y'.repeat(40)}${'[redacted]'.repeat(5)}` });
   });
 
   it('an undeclared field with a token never leaves, and the declared ones come back as they are', async () => {
