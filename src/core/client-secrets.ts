@@ -8,6 +8,7 @@ import type { PlatformClient } from './platform.js';
 export type Clients = Readonly<Partial<Record<string, PlatformClient>>>;
 
 const secretsByClients = new WeakMap<Clients, readonly string[]>();
+const NONE: readonly string[] = Object.freeze([]);
 
 export function rememberSecrets(clients: Clients, secrets: readonly string[]): void {
   secretsByClients.set(clients, secrets);
@@ -15,5 +16,5 @@ export function rememberSecrets(clients: Clients, secrets: readonly string[]): v
 
 /** The credential values `clients` send: what a call made with them must never show. */
 export function secretsOfClients(clients: Clients): readonly string[] {
-  return secretsByClients.get(clients) ?? [];
+  return secretsByClients.get(clients) ?? NONE;
 }

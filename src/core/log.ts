@@ -52,7 +52,9 @@ const knownSecrets = new Map<string, number>();
  * scrubbed from that session's output only (`extra` below), so one session cannot censor another.
  */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) knownSecrets.set(value, (knownSecrets.get(value) ?? 0) + 1);
+  if (!value || value.length < 6) return;
+  knownSecrets.set(value, (knownSecrets.get(value) ?? 0) + 1);
+  knownVersion++;
 }
 
 /** Undoes one registerSecret (a session's credentials when the session closes). */
@@ -62,6 +64,34 @@ export function forgetSecret(value: string | undefined): void {
   if (count === undefined) return;
   if (count <= 1) knownSecrets.delete(value);
   else knownSecrets.set(value, count - 1);
+  knownVersion++;
+}
+
+/** Bumped by every register and forget: the lists below are built again after it. */
+let knownVersion = 0;
+const NO_SECRETS: readonly string[] = Object.freeze([]);
+
+interface SecretList {
+  version: number;
+  all: readonly string[];
+  /** Some secret JSON writes differently: a result's JSON cannot be searched for it. */
+  escapes: boolean;
+  uriEncoded?: readonly string[];
+}
+const lists = new WeakMap<readonly string[], SecretList>();
+
+/**
+ * The registered secrets and `extra` (a session's own, one array per set of clients), with what a
+ * search needs, built once per such array rather than per result (issue #15).
+ */
+function secretList(extra: readonly string[]): SecretList {
+  let list = lists.get(extra);
+  if (list?.version !== knownVersion) {
+    const all = [...knownSecrets.keys(), ...extra];
+    list = { version: knownVersion, all, escapes: all.some(jsonEscapes) };
+    lists.set(extra, list);
+  }
+  return list;
 }
 
 /** Replaces every registered secret, every `extra` one and every credential-shaped string in `text`. */
@@ -132,12 +162,14 @@ const jsonHolds = (json: string, secrets: readonly string[]) =>
  */
 export function jsonMayHoldSecret(
   json: string,
-  extra: readonly string[] = [],
+  extra: readonly string[] = NO_SECRETS,
   { uriEncoded = false } = {},
 ): boolean {
-  const secrets = [...knownSecrets.keys(), ...extra];
-  if (secrets.some(jsonEscapes)) return true;
-  return jsonHolds(json, uriEncoded ? [...secrets, ...secrets.map(encodeURIComponent)] : secrets);
+  const list = secretList(extra);
+  if (list.escapes) return true;
+  if (!uriEncoded) return jsonHolds(json, list.all);
+  list.uriEncoded ??= [...list.all, ...list.all.map(encodeURIComponent)];
+  return jsonHolds(json, list.uriEncoded);
 }
 
 /**

@@ -4,6 +4,7 @@ import { rememberSecrets } from '../../src/core/client-secrets.js';
 import { encodeCursor } from '../../src/core/cursor.js';
 import { errorFromResponse } from '../../src/core/errors.js';
 import { ToolInputError } from '../../src/core/input-error.js';
+import { forgetSecret, registerSecret } from '../../src/core/log.js';
 import { pageOutput } from '../../src/core/params.js';
 import { type CallContext, defineTool, errorText, runTool, shapeResult } from '../../src/core/registry.js';
 import { UNTRUSTED_OPEN } from '../../src/core/untrusted.js';
@@ -269,6 +270,21 @@ describe('the secret check reads the shaped text (issue #15)', () => {
     const result = await runTool(noteTool(`see ${split}`), {}, ctx());
     expect(resultText(result)).toContain('see [redacted]');
     expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('a secret registered after earlier calls is looked for from the next call on', async () => {
+    const late = 'late-registered-secret-42';
+    const clients = { core: { credentials: { baseUrl: 'http://127.0.0.1:9' }, close: async () => {} } };
+    rememberSecrets(clients, ['session-secret-0001']);
+    const call = () => runTool(noteTool(`value ${late}`), {}, { ...ctx(), clients });
+    expect(resultText(await call())).toContain(late);
+    registerSecret(late);
+    try {
+      expect(resultText(await call())).not.toContain(late);
+    } finally {
+      forgetSecret(late);
+    }
+    expect(resultText(await call())).toContain(late);
   });
 
   it('a token only a resource link carries is scrubbed from the link', async () => {
