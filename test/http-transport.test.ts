@@ -3,7 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOLD_MS, HttpTransport, requestView, writeResponse } from '../src/http/transport.js';
+import {
+  EventPipe,
+  HOLD_MS,
+  HttpTransport,
+  requestView,
+  sdkInternalsPresent,
+  writeResponse,
+} from '../src/http/transport.js';
 
 // src/http/transport.ts (issue #15): the answer to a tool call leaves in one write (headers, the
 // priming event, the answer and the end of the stream), where the SDK's adapter made four; a
@@ -179,5 +186,88 @@ describe('HttpTransport', () => {
     expect(seen).toMatchObject({ method: 'POST', accept: 'application/json, text/event-stream' });
     expect(seen?.url).toBe(url);
     expect(seen?.entries).toContain('accept');
+  });
+});
+
+// The fast path for a POST of one request (servePost): the SDK's stream registration with an
+// EventPipe for a controller, written straight to the Node response.
+describe('EventPipe', () => {
+  const enc = (text: string) => new TextEncoder().encode(text);
+  const HEADERS = { 'content-type': 'text/event-stream', 'mcp-session-id': 's1' };
+
+  it('the SDK transport still has every private member the fast path uses', () => {
+    const web = (
+      new HttpTransport({ sessionIdGenerator: () => 's1' }) as unknown as { _webStandardTransport: unknown }
+    )._webStandardTransport;
+    expect(sdkInternalsPresent(web)).toBe(true);
+    expect(sdkInternalsPresent({})).toBe(false);
+  });
+
+  it('the headers, the priming event, the answer and the end of the stream leave in one write', async () => {
+    const { url, writes } = await serve(async (_req, res) => {
+      const pipe = new EventPipe(res, HEADERS, () => {});
+      pipe.enqueue(enc(PRIMING));
+      await new Promise((r) => setTimeout(r, 5));
+      // As the SDK's send() does: the answer, then the close in the same turn.
+      pipe.enqueue(enc(ANSWER));
+      pipe.close();
+    });
+    const res = await fetch(url);
+    expect(res.headers.get('mcp-session-id')).toBe('s1');
+    expect(await res.text()).toBe(PRIMING + ANSWER);
+    expect(writes).toEqual(['end']);
+  });
+
+  it('a slow first event: the headers and the priming event leave after HOLD_MS, the answer when it comes', async () => {
+    for (const first of [[PRIMING], []]) {
+      const { url, writes } = await serve(async (_req, res) => {
+        const pipe = new EventPipe(res, HEADERS, () => {});
+        for (const text of first) pipe.enqueue(enc(text));
+        await new Promise((r) => setTimeout(r, 1500));
+        pipe.enqueue(enc(ANSWER));
+        pipe.close();
+      });
+      const started = performance.now();
+      const res = await fetch(url);
+      const headersAfter = performance.now() - started;
+      expect(headersAfter).toBeGreaterThanOrEqual(HOLD_MS - 5);
+      expect(headersAfter).toBeLessThan(1000);
+      expect(await res.text()).toBe(first.join('') + ANSWER);
+      expect(writes.at(-1)).toBe('end');
+      server?.close();
+    }
+  });
+
+  it('events of one turn leave together; later ones in writes of their own', async () => {
+    const { url, writes } = await serve(async (_req, res) => {
+      const pipe = new EventPipe(res, HEADERS, () => {});
+      pipe.enqueue(enc('event: message\ndata: 1\n\n'));
+      pipe.enqueue(enc('event: message\ndata: 2\n\n'));
+      await new Promise((r) => setTimeout(r, 20));
+      pipe.enqueue(enc(ANSWER));
+      pipe.close();
+    });
+    const res = await fetch(url);
+    expect(await res.text()).toBe(`event: message\ndata: 1\n\nevent: message\ndata: 2\n\n${ANSWER}`);
+    expect(writes).toEqual(['write', 'end']);
+  });
+
+  it('a client that goes away cancels the stream once, and later events are refused as by a closed stream', async () => {
+    let cancels = 0;
+    let pipe: EventPipe | undefined;
+    const { url } = await serve(async (_req, res) => {
+      pipe = new EventPipe(res, HEADERS, () => {
+        cancels++;
+      });
+      pipe.enqueue(enc(PRIMING));
+    });
+    const aborted = new AbortController();
+    const res = await fetch(url, { signal: aborted.signal });
+    expect(res.status).toBe(200);
+    aborted.abort();
+    await expect.poll(() => cancels, { timeout: 2000 }).toBe(1);
+    expect(() => pipe?.enqueue(enc(ANSWER))).toThrow(TypeError);
+    pipe?.close();
+    expect(cancels).toBe(1);
   });
 });

@@ -1,8 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
+import {
+  DEFAULT_NEGOTIATED_PROTOCOL_VERSION,
+  isJSONRPCRequest,
+  type JSONRPCMessage,
+  JSONRPCMessageSchema,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 import { messageJson } from './support.js';
 
 // The SDK's Node transport converts each request to a web Request and writes the web Response
@@ -43,11 +51,240 @@ export class HttpTransport extends StreamableHTTPServerTransport {
     res: ServerResponse,
     parsedBody?: unknown,
   ): Promise<void> {
-    const response = await webOf(this).handleRequest(requestView(req, parsedBody), {
-      authInfo: req.auth,
-      parsedBody,
+    const view = requestView(req, parsedBody);
+    const web = webOf(this);
+    if (parsedBody !== undefined && req.method === 'POST' && servePost(web, view, res, parsedBody, req.auth))
+      return;
+    await writeResponse(await web.handleRequest(view, { authInfo: req.auth, parsedBody }), res);
+  }
+}
+
+/** The parts of the SDK's web-standard transport servePost works with (private in its types). */
+interface WebInternals {
+  _closed: boolean;
+  _enableJsonResponse: boolean;
+  _initialized: boolean;
+  _hasHandledRequest: boolean;
+  sessionIdGenerator?: () => string;
+  _streamMapping: Map<string, { controller?: unknown; encoder?: unknown; cleanup: () => void }>;
+  _requestToStreamMapping: Map<RequestId, string>;
+  _resumableStreams: Set<string>;
+  _eventStore?: unknown;
+  validateRequestHeaders(req: Request): Response | undefined;
+  validateSession(req: Request): Response | undefined;
+  validateProtocolVersion(req: Request): Response | undefined;
+  writePrimingEvent(
+    controller: EventPipe,
+    encoder: unknown,
+    streamId: string,
+    version: string,
+  ): Promise<void>;
+  startKeepAlive(controller: EventPipe, encoder: unknown): ReturnType<typeof setInterval> | undefined;
+  closeSSEStream(id: RequestId): void;
+  closeStandaloneSSEStream(): void;
+  createJsonErrorResponse(status: number, code: number, message: string, options?: unknown): Response;
+  onmessage?: (message: JSONRPCMessage, extra: unknown) => void;
+  onerror?: (error: Error) => void;
+}
+
+const INTERNALS = [
+  'validateRequestHeaders',
+  'validateSession',
+  'validateProtocolVersion',
+  'writePrimingEvent',
+  'startKeepAlive',
+  'closeSSEStream',
+  'closeStandaloneSSEStream',
+  'createJsonErrorResponse',
+] as const;
+
+/** Whether this SDK's transport still has what servePost relies on (else every POST goes to the SDK). */
+export function sdkInternalsPresent(web: unknown): boolean {
+  const w = web as Partial<WebInternals>;
+  return (
+    INTERNALS.every((name) => typeof w[name] === 'function') &&
+    w._streamMapping instanceof Map &&
+    w._requestToStreamMapping instanceof Map &&
+    w._resumableStreams instanceof Set &&
+    typeof w._closed === 'boolean' &&
+    typeof w._initialized === 'boolean'
+  );
+}
+
+let internalsChecked: boolean | undefined;
+const ENCODER = new TextEncoder();
+
+/**
+ * A POST of one request (not initialize) on an initialized session, served as the SDK's
+ * handlePostRequest serves it (the same checks in the same order, the same stream registration,
+ * priming event, keep-alive and cleanup), but with its event stream written straight to the Node
+ * response through an EventPipe instead of a web ReadableStream wrapped in a Response and read
+ * back: those are about 20 µs of a tool call's CPU (issue #15). Anything else (batches,
+ * notifications, initialize, a header or body the SDK would refuse) returns false and goes to
+ * the SDK, which answers it as always.
+ */
+function servePost(
+  webTransport: Web,
+  view: Request,
+  res: ServerResponse,
+  body: unknown,
+  authInfo: AuthInfo | undefined,
+): boolean {
+  const web = webTransport as unknown as WebInternals;
+  internalsChecked ??= sdkInternalsPresent(web);
+  if (
+    !internalsChecked ||
+    web._closed ||
+    web._enableJsonResponse ||
+    !web.sessionIdGenerator ||
+    !web._initialized
+  )
+    return false;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  if ((body as { method?: unknown }).method === 'initialize') return false;
+  if (web.validateRequestHeaders(view)) return false;
+  const accept = view.headers.get('accept');
+  if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return false;
+  if (!isJsonContentType(view.headers.get('content-type'))) return false;
+  const parsed = JSONRPCMessageSchema.safeParse(body);
+  if (!parsed.success || !isJSONRPCRequest(parsed.data)) return false;
+  const message = parsed.data;
+  web._hasHandledRequest = true;
+  const refusal = web.validateSession(view) ?? web.validateProtocolVersion(view);
+  if (refusal) {
+    void writeResponse(refusal, res);
+    return true;
+  }
+  const requestInfo = { headers: Object.fromEntries(view.headers.entries()), url: new URL(view.url) };
+  const streamId = randomUUID();
+  const version = view.headers.get('mcp-protocol-version') ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION;
+  const headers: Record<string, string> = {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  };
+  const sessionId = (webTransport as { sessionId?: string }).sessionId;
+  if (sessionId !== undefined) headers['mcp-session-id'] = sessionId;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const pipe = new EventPipe(res, headers, () => {
+    // The SDK's cancel: the client went away.
+    clearInterval(keepAlive);
+    if (web._streamMapping.get(streamId)?.controller === pipe) web._streamMapping.delete(streamId);
+  });
+  const encoder = ENCODER;
+  web._streamMapping.set(streamId, {
+    controller: pipe,
+    encoder,
+    cleanup: () => {
+      clearInterval(keepAlive);
+      web._streamMapping.delete(streamId);
+      pipe.close();
+    },
+  });
+  web._requestToStreamMapping.set(message.id, streamId);
+  const resumable = web._eventStore !== undefined && version >= '2025-11-25';
+  const extra = {
+    authInfo,
+    requestInfo,
+    closeSSEStream: resumable ? () => web.closeSSEStream(message.id) : undefined,
+    closeStandaloneSSEStream: resumable ? () => web.closeStandaloneSSEStream() : undefined,
+  };
+  const fail = (error: unknown) => {
+    web._streamMapping.get(streamId)?.cleanup();
+    web._resumableStreams.delete(streamId);
+    web._requestToStreamMapping.delete(message.id);
+    web.onerror?.(error as Error);
+    pipe.refuse(web.createJsonErrorResponse(400, -32700, 'Parse error', { data: String(error) }));
+  };
+  web.writePrimingEvent(pipe, encoder, streamId, version).then(() => {
+    try {
+      web.onmessage?.(message, extra);
+    } catch (error) {
+      return fail(error);
+    }
+    if (web._streamMapping.get(streamId)?.controller === pipe) keepAlive = web.startKeepAlive(pipe, encoder);
+  }, fail);
+  return true;
+}
+
+/**
+ * What the SDK's stream controller is to handlePostRequest, writing to the Node response: events
+ * that come in one turn of the event loop leave in one write, with the headers if they have not
+ * left yet; a priming event alone waits up to HOLD_MS for the first event; close() ends the
+ * response (in the same write as the last events). The client going away is the stream's cancel.
+ */
+export class EventPipe {
+  readonly #res: ServerResponse;
+  readonly #headers: Record<string, string>;
+  #pending: Uint8Array[] = [];
+  #closed = false;
+  #flushing = false;
+  /** Until the headers leave. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(res: ServerResponse, headers: Record<string, string>, onCancel: () => void) {
+    this.#res = res;
+    this.#headers = headers;
+    // The headers (and a priming event) leave with the first event, or alone after HOLD_MS: a
+    // client waits for them to know its request was taken.
+    this.#timer = setTimeout(() => this.#flush(), HOLD_MS);
+    res.once('close', () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      clearTimeout(this.#timer);
+      this.#pending = [];
+      onCancel();
     });
-    await writeResponse(response, res);
+  }
+
+  /** What a ReadableStream's controller reports; the SDK does not read it. */
+  get desiredSize(): number {
+    return 1;
+  }
+
+  enqueue(chunk: Uint8Array): void {
+    if (this.#closed) throw new TypeError('Invalid state: the event stream is closed');
+    this.#pending.push(chunk);
+    // A priming event alone waits for the first event (or the timer) with the headers.
+    if (this.#timer !== undefined && this.#pending.length === 1 && isPriming(chunk)) return;
+    if (this.#flushing) return;
+    this.#flushing = true;
+    // Events of this turn (an answer and the close right after it) leave together.
+    queueMicrotask(() => this.#flush());
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#flushing) this.#flush();
+  }
+
+  error(): void {
+    this.close();
+  }
+
+  /** The SDK refused the request after all: its JSON answer instead of a stream. */
+  refuse(response: Response): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    if (!this.#res.headersSent && !this.#res.destroyed) void writeResponse(response, this.#res);
+    else if (!this.#res.writableEnded) this.#res.end();
+  }
+
+  #flush(): void {
+    this.#flushing = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const res = this.#res;
+    if (res.destroyed || res.writableEnded) return;
+    const chunks = this.#pending;
+    this.#pending = [];
+    if (!res.headersSent) res.writeHead(200, this.#headers);
+    const data = chunks.length === 1 ? chunks[0] : chunks.length > 1 ? Buffer.concat(chunks) : undefined;
+    if (this.#closed) res.end(data);
+    else if (data) res.write(data);
+    else res.flushHeaders();
   }
 }
 
