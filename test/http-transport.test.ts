@@ -207,6 +207,7 @@ describe('EventPipe', () => {
     const { url, writes } = await serve(async (_req, res) => {
       const pipe = new EventPipe(res, HEADERS, () => {});
       pipe.enqueue(enc(PRIMING));
+      pipe.start();
       await new Promise((r) => setTimeout(r, 5));
       // As the SDK's send() does: the answer, then the close in the same turn.
       pipe.enqueue(enc(ANSWER));
@@ -223,6 +224,7 @@ describe('EventPipe', () => {
       const { url, writes } = await serve(async (_req, res) => {
         const pipe = new EventPipe(res, HEADERS, () => {});
         for (const text of first) pipe.enqueue(enc(text));
+        pipe.start();
         await new Promise((r) => setTimeout(r, 1500));
         pipe.enqueue(enc(ANSWER));
         pipe.close();
@@ -241,6 +243,7 @@ describe('EventPipe', () => {
   it('events of one turn leave together; later ones in writes of their own', async () => {
     const { url, writes } = await serve(async (_req, res) => {
       const pipe = new EventPipe(res, HEADERS, () => {});
+      pipe.start();
       pipe.enqueue(enc('event: message\ndata: 1\n\n'));
       pipe.enqueue(enc('event: message\ndata: 2\n\n'));
       await new Promise((r) => setTimeout(r, 20));
@@ -260,6 +263,7 @@ describe('EventPipe', () => {
         cancels++;
       });
       pipe.enqueue(enc(PRIMING));
+      pipe.start();
     });
     const aborted = new AbortController();
     const res = await fetch(url, { signal: aborted.signal });

@@ -108,10 +108,10 @@ function issueText(issue: z.core.$ZodIssue, args: Record<string, unknown>): stri
  * already names is not reported twice.
  */
 export function parseToolInput(shape: Shape, args: Record<string, unknown>): Record<string, unknown> {
-  const known = Object.keys(shape);
   const unknown = Object.keys(args).filter((name) => !Object.hasOwn(shape, name));
   const parsed = schemaOf(shape).safeParse(args);
   if (parsed.success && unknown.length === 0) return parsed.data;
+  const known = Object.keys(shape);
   const meant = new Set(unknown.map((name) => closestName(name, known)));
   const issues = parsed.success
     ? []

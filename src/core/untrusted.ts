@@ -223,8 +223,14 @@ export function neutraliseFenceTags(text: string): string {
 }
 
 export function fenceUntrusted(text: string): string {
-  return `${UNTRUSTED_OPEN}${neutraliseFenceTags(stripHidden(text))}${UNTRUSTED_CLOSE}`;
+  const safe = quiet(text) ? text : neutraliseFenceTags(stripHidden(text));
+  return `${UNTRUSTED_OPEN}${safe}${UNTRUSTED_CLOSE}`;
 }
+
+// Printable ASCII without the characters a fence tag starts with (TAG_START): nothing hidden to
+// strip and no tag to neutralise, unless the text holds this process's boundary.
+const QUIET = /^[\t\n\x20-\x24\x27-\x3b\x3d-\x5b\x5d-\x7e]*$/;
+const quiet = (text: string) => QUIET.test(text) && !OWN_BOUNDARY_ANY.test(text);
 
 /**
  * Platform text shown outside a fence (a speaker label, a resource title): one line, no hidden
@@ -277,7 +283,7 @@ function fencedCopy(value: unknown, untrusted: ReadonlySet<string>, seen: { chan
 
 /** fenceUntrusted, noting in `seen` when the text itself had to change. */
 function fenced(text: string, seen: { changed: boolean }): string {
-  const safe = neutraliseFenceTags(stripHidden(text));
+  const safe = quiet(text) ? text : neutraliseFenceTags(stripHidden(text));
   // Both return their argument itself when nothing changes, so the comparison is of one string.
   if (safe !== text) seen.changed = true;
   return `${UNTRUSTED_OPEN}${safe}${UNTRUSTED_CLOSE}`;

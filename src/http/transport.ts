@@ -190,12 +190,14 @@ function servePost(
     closeSSEStream: resumable ? () => web.closeSSEStream(message.id) : undefined,
     closeStandaloneSSEStream: resumable ? () => web.closeStandaloneSSEStream() : undefined,
   };
+  // As the SDK: a failure before the stream is handed out (the event store refused the priming
+  // event, the session closed meanwhile) releases the stream and answers 400.
   const fail = (error: unknown) => {
+    pipe.refuse(web.createJsonErrorResponse(400, -32700, 'Parse error', { data: String(error) }));
     web._streamMapping.get(streamId)?.cleanup();
     web._resumableStreams.delete(streamId);
     web._requestToStreamMapping.delete(message.id);
     web.onerror?.(error as Error);
-    pipe.refuse(web.createJsonErrorResponse(400, -32700, 'Parse error', { data: String(error) }));
   };
   web.writePrimingEvent(pipe, encoder, streamId, version).then(() => {
     try {
@@ -204,6 +206,8 @@ function servePost(
       return fail(error);
     }
     if (web._streamMapping.get(streamId)?.controller === pipe) keepAlive = web.startKeepAlive(pipe, encoder);
+    // Where the SDK returned its Response: from here the stream is the client's.
+    pipe.start();
   }, fail);
   return true;
 }
@@ -212,29 +216,30 @@ function servePost(
  * What the SDK's stream controller is to handlePostRequest, writing to the Node response: events
  * that come in one turn of the event loop leave in one write, with the headers if they have not
  * left yet; a priming event alone waits up to HOLD_MS for the first event; close() ends the
- * response (in the same write as the last events). The client going away is the stream's cancel.
+ * response (in the same write as the last events). Until start() the stream is not handed out,
+ * as the SDK's Response was not: nothing is written, a client going away is only noted, and a
+ * close makes later events throw. After it, the client going away is the stream's cancel.
  */
 export class EventPipe {
   readonly #res: ServerResponse;
   readonly #headers: Record<string, string>;
+  readonly #onCancel: () => void;
   #pending: Uint8Array[] = [];
+  #started = false;
+  #gone = false;
   #closed = false;
   #flushing = false;
-  /** Until the headers leave. */
+  /** From start() until the headers leave. */
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(res: ServerResponse, headers: Record<string, string>, onCancel: () => void) {
     this.#res = res;
     this.#headers = headers;
-    // The headers (and a priming event) leave with the first event, or alone after HOLD_MS: a
-    // client waits for them to know its request was taken.
-    this.#timer = setTimeout(() => this.#flush(), HOLD_MS);
+    this.#onCancel = onCancel;
     res.once('close', () => {
       if (this.#closed) return;
-      this.#closed = true;
-      clearTimeout(this.#timer);
-      this.#pending = [];
-      onCancel();
+      if (this.#started) this.#cancel();
+      else this.#gone = true;
     });
   }
 
@@ -243,21 +248,38 @@ export class EventPipe {
     return 1;
   }
 
+  /** The stream is handed out: what came so far leaves now, or with the first event (HOLD_MS at most). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    if (this.#gone) {
+      if (!this.#closed) this.#cancel();
+      return;
+    }
+    if (this.#closed) return this.#flush();
+    // The headers (and a priming event) leave with the first event, or alone after HOLD_MS: a
+    // client waits for them to know its request was taken.
+    this.#timer = setTimeout(() => this.#flush(), HOLD_MS);
+    if (
+      this.#pending.length > 1 ||
+      (this.#pending.length === 1 && !isPriming(this.#pending[0] as Uint8Array))
+    )
+      this.#schedule();
+  }
+
   enqueue(chunk: Uint8Array): void {
     if (this.#closed) throw new TypeError('Invalid state: the event stream is closed');
     this.#pending.push(chunk);
+    if (!this.#started) return;
     // A priming event alone waits for the first event (or the timer) with the headers.
     if (this.#timer !== undefined && this.#pending.length === 1 && isPriming(chunk)) return;
-    if (this.#flushing) return;
-    this.#flushing = true;
-    // Events of this turn (an answer and the close right after it) leave together.
-    queueMicrotask(() => this.#flush());
+    this.#schedule();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (!this.#flushing) this.#flush();
+    if (this.#started && !this.#flushing) this.#flush();
   }
 
   error(): void {
@@ -268,8 +290,23 @@ export class EventPipe {
   refuse(response: Response): void {
     this.#closed = true;
     clearTimeout(this.#timer);
-    if (!this.#res.headersSent && !this.#res.destroyed) void writeResponse(response, this.#res);
-    else if (!this.#res.writableEnded) this.#res.end();
+    const res = this.#res;
+    if (!res.headersSent && !res.destroyed) void writeResponse(response, res);
+    else if (!res.writableEnded) res.end();
+  }
+
+  #cancel(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#pending = [];
+    this.#onCancel();
+  }
+
+  /** Events of this turn (an answer and the close right after it) leave together. */
+  #schedule(): void {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    queueMicrotask(() => this.#flush());
   }
 
   #flush(): void {
