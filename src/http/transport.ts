@@ -256,7 +256,10 @@ export class EventPipe {
       if (!this.#closed) this.#cancel();
       return;
     }
-    if (this.#closed) return this.#flush();
+    if (this.#closed) {
+      this.#flush();
+      return;
+    }
     // The headers (and a priming event) leave with the first event, or alone after HOLD_MS: a
     // client waits for them to know its request was taken.
     this.#timer = setTimeout(() => this.#flush(), HOLD_MS);
