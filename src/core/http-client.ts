@@ -435,7 +435,10 @@ export class HttpClient {
     outcome: string | number,
     requestId?: string,
   ): void {
-    this.#options.logger?.debug(
+    // Checked first: the line's object is built for every request otherwise, at any level.
+    const logger = this.#options.logger;
+    if (!logger?.isLevelEnabled('debug')) return;
+    logger.debug(
       {
         platform: this.platform,
         method: options.method,

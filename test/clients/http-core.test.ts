@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ErrorKind, PlatformError } from '../../src/core/errors.js';
 import { HttpClient, InvalidPathParamError, path } from '../../src/core/http-client.js';
+import { createLogger } from '../../src/core/log.js';
 import { readSse } from '../../src/core/sse.js';
 
 // A local node:http server whose behaviour each test sets; it records every request it gets.
@@ -348,5 +349,29 @@ describe('HttpClient', () => {
     );
     expect(error.kind).toBe('network');
     stream.close();
+  });
+});
+
+describe('HttpClient request log', () => {
+  it('logs each request at debug (method, path, outcome, no credentials) and builds nothing above it', async () => {
+    behaviour = (_req, res) => res.end('{"ok":true}');
+    const lines = async (level: 'debug' | 'info') => {
+      const out: string[] = [];
+      const logger = createLogger({ level, destination: { write: (line: string) => void out.push(line) } });
+      await client({ logger }).request({ method: 'GET', path: '/things/1' });
+      return out.map((line) => JSON.parse(line) as Record<string, unknown>);
+    };
+    const debug = await lines('debug');
+    expect(debug).toEqual([
+      expect.objectContaining({
+        msg: 'platform request',
+        method: 'GET',
+        path: '/things/1',
+        outcome: 'ok',
+        attempt: 1,
+      }),
+    ]);
+    expect(JSON.stringify(debug)).not.toContain(SECRET);
+    expect(await lines('info')).toEqual([]);
   });
 });
