@@ -107,7 +107,8 @@ export function sdkInternalsPresent(web: unknown): boolean {
     w._requestToStreamMapping instanceof Map &&
     w._resumableStreams instanceof Set &&
     typeof w._closed === 'boolean' &&
-    typeof w._initialized === 'boolean'
+    typeof w._initialized === 'boolean' &&
+    typeof w._hasHandledRequest === 'boolean'
   );
 }
 
@@ -115,7 +116,7 @@ let internalsChecked: boolean | undefined;
 const ENCODER = new TextEncoder();
 
 /**
- * A POST of one request (not initialize) on an initialized session, served as the SDK's
+ * A POST of one request (not initialize) on an initialized session (or stateless), served as the SDK's
  * handlePostRequest serves it (the same checks in the same order, the same stream registration,
  * priming event, keep-alive and cleanup), but with its event stream written straight to the Node
  * response through an EventPipe instead of a web ReadableStream wrapped in a Response and read
@@ -132,14 +133,9 @@ function servePost(
 ): boolean {
   const web = webTransport as unknown as WebInternals;
   internalsChecked ??= sdkInternalsPresent(web);
-  if (
-    !internalsChecked ||
-    web._closed ||
-    web._enableJsonResponse ||
-    !web.sessionIdGenerator ||
-    !web._initialized
-  )
-    return false;
+  // A session not initialized yet, or a stateless transport used twice: the SDK's refusals.
+  const unready = web.sessionIdGenerator ? !web._initialized : web._hasHandledRequest;
+  if (!internalsChecked || web._closed || web._enableJsonResponse || unready) return false;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
   if ((body as { method?: unknown }).method === 'initialize') return false;
   if (web.validateRequestHeaders(view)) return false;
