@@ -233,34 +233,50 @@ describe('scrubbing a successful result (review of issue #12 D2)', () => {
 
 describe('the secret check reads the shaped text (issue #15)', () => {
   const TOKEN = `ama_eat_${'0a1b2c3d'.repeat(8)}`;
-  const noteTool = (note: string, links = false) =>
+  const annotations = {
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  };
+  /** A core tool for these tests; `run` may return fields the output does not declare. */
+  const testTool = (
+    name: string,
+    output: Record<string, z.ZodType>,
+    run: () => unknown,
+    more: {
+      untrusted?: string[];
+      links?: (o: Record<string, unknown>) => Array<{ uri: string; name: string }>;
+    } = {},
+  ) =>
     defineTool({
-      name: 'core_note_test',
-      title: 'Note',
-      description: 'Returns a note for a test.',
+      name: `core_${name}_test`,
+      title: name,
+      description: 'Returns a value for a test.',
       platform: 'core',
       input: {},
-      output: { note: z.string().describe('note') },
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-      untrusted: ['note'],
-      ...(links
-        ? {
-            links: (o: { note: string }) => {
-              const ref = (o as unknown as { ref: string }).ref;
-              return [{ uri: `test://refs/${ref}`, name: `ref ${ref}` }];
-            },
-          }
-        : {}),
-      run: async () => ({ note, ref: TOKEN }) as never,
+      output,
+      annotations,
+      ...(more as object),
+      run: async () => run() as never,
     });
+  const noteTool = (note: string, links = false) =>
+    testTool('note', { note: z.string().describe('note') }, () => ({ note, ref: TOKEN }), {
+      untrusted: ['note'],
+      ...(links ? { links: (o) => [{ uri: `test://refs/${o.ref}`, name: `ref ${o.ref}` }] } : {}),
+    });
+  /** A call context whose session has `secrets` of its own. */
+  const withSecrets = (secrets: string[], maxResultChars = 20_000) => {
+    const clients = { core: { credentials: { baseUrl: 'http://127.0.0.1:9' }, close: async () => {} } };
+    rememberSecrets(clients, secrets);
+    return { ...ctx(maxResultChars), clients };
+  };
 
   it('a secret a fence changes (a hidden character inside it) is still scrubbed', async () => {
     // The fence drops the U+200B, so the text no longer holds the secret as written; the
     // structuredContent would, without the long way.
     const secret = 'key\u200bpart-123456';
-    const clients = { core: { credentials: { baseUrl: 'http://127.0.0.1:9' }, close: async () => {} } };
-    rememberSecrets(clients, [secret]);
-    const result = await runTool(noteTool(`mine is ${secret}`), {}, { ...ctx(), clients });
+    const result = await runTool(noteTool(`mine is ${secret}`), {}, withSecrets([secret]));
     expect(result.structuredContent).toEqual({ note: 'mine is [redacted]' });
     expect(JSON.stringify(result)).not.toContain('part-123456');
   });
@@ -274,9 +290,8 @@ describe('the secret check reads the shaped text (issue #15)', () => {
 
   it('a secret registered after earlier calls is looked for from the next call on', async () => {
     const late = 'late-registered-secret-42';
-    const clients = { core: { credentials: { baseUrl: 'http://127.0.0.1:9' }, close: async () => {} } };
-    rememberSecrets(clients, ['session-secret-0001']);
-    const call = () => runTool(noteTool(`value ${late}`), {}, { ...ctx(), clients });
+    const context = withSecrets(['session-secret-0001']);
+    const call = () => runTool(noteTool(`value ${late}`), {}, context);
     expect(resultText(await call())).toContain(late);
     registerSecret(late);
     try {
@@ -294,49 +309,20 @@ describe('the secret check reads the shaped text (issue #15)', () => {
     expect(JSON.stringify(result)).not.toContain(TOKEN);
   });
 
-  const withSecret = (secret: string, maxResultChars = 20_000) => {
-    const clients = { core: { credentials: { baseUrl: 'http://127.0.0.1:9' }, close: async () => {} } };
-    rememberSecrets(clients, [secret]);
-    return { ...ctx(maxResultChars), clients };
-  };
-  const annotations = {
-    readOnlyHint: true,
-    destructiveHint: false,
-    idempotentHint: true,
-    openWorldHint: false,
-  };
-
   it('a secret a link URI-encodes is found in its encoded form', async () => {
     const key = 'Zm9v+YmFy/c2VjcmV0=';
-    const tool = defineTool({
-      name: 'core_link_test',
-      title: 'Link',
-      description: 'Returns a link for a test.',
-      platform: 'core',
-      input: {},
-      output: { id: z.string().describe('id') },
-      annotations,
-      links: (o) => [
-        { uri: `test://r/${encodeURIComponent((o as unknown as { ref: string }).ref)}`, name: 'r' },
-      ],
-      run: async () => ({ id: 'a', ref: key }) as never,
+    const tool = testTool('link', { id: z.string().describe('id') }, () => ({ id: 'a', ref: key }), {
+      links: (o) => [{ uri: `test://r/${encodeURIComponent(String(o.ref))}`, name: 'r' }],
     });
-    const result = await runTool(tool, {}, withSecret(key));
+    const result = await runTool(tool, {}, withSecrets([key]));
     expect(result.content[1]).toMatchObject({ uri: 'test://r/%5Bredacted%5D' });
     expect(JSON.stringify(result)).not.toContain(encodeURIComponent(key));
   });
 
   it('a "__proto__" key of platform data stays a key, in the text and in structuredContent, scrubbed', async () => {
-    const tool = defineTool({
-      name: 'core_proto_test',
-      title: 'Proto',
-      description: 'Returns platform data for a test.',
-      platform: 'core',
-      input: {},
-      output: { meta: z.record(z.string(), z.unknown()).describe('meta') },
-      annotations,
-      run: async () => JSON.parse(`{"meta":{"__proto__":{"note":"${TOKEN}"},"kept":1}}`),
-    });
+    const tool = testTool('proto', { meta: z.record(z.string(), z.unknown()).describe('meta') }, () =>
+      JSON.parse(`{"meta":{"__proto__":{"note":"${TOKEN}"},"kept":1}}`),
+    );
     const result = await runTool(tool, {}, ctx());
     const meta = (result.structuredContent as { meta: Record<string, unknown> }).meta;
     expect(Object.getPrototypeOf(meta)).toBe(Object.prototype);
@@ -348,17 +334,10 @@ describe('the secret check reads the shaped text (issue #15)', () => {
 
   it('the size budget applies to the scrubbed result, and a refusal shows no secret length', async () => {
     const key = 'sk-live-Abc123xyz789';
-    const tool = defineTool({
-      name: 'core_budget_test',
-      title: 'Budget',
-      description: 'Returns a note for a test.',
-      platform: 'core',
-      input: {},
-      output: { note: z.string().describe('note') },
-      annotations,
-      run: async () => ({ note: 'y'.repeat(40) + key.repeat(5) }),
-    });
-    const result = await runTool(tool, {}, withSecret(key, 110));
+    const tool = testTool('budget', { note: z.string().describe('note') }, () => ({
+      note: 'y'.repeat(40) + key.repeat(5),
+    }));
+    const result = await runTool(tool, {}, withSecrets([key], 110));
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual({ note: `${'y'.repeat(40)}${'[redacted]'.repeat(5)}` });
   });
