@@ -120,7 +120,7 @@ const ENCODER = new TextEncoder();
  * handlePostRequest serves it (the same checks in the same order, the same stream registration,
  * priming event, keep-alive and cleanup), but with its event stream written straight to the Node
  * response through an EventPipe instead of a web ReadableStream wrapped in a Response and read
- * back: those are about 20 µs of a tool call's CPU (issue #15). Anything else (batches,
+ * back: a tenth of a tool call's server CPU in bench/ (issue #15). Anything else (batches,
  * notifications, initialize, a header or body the SDK would refuse) returns false and goes to
  * the SDK, which answers it as always.
  */
@@ -148,7 +148,7 @@ function servePost(
   web._hasHandledRequest = true;
   const refusal = web.validateSession(view) ?? web.validateProtocolVersion(view);
   if (refusal) {
-    void writeResponse(refusal, res);
+    writeResponse(refusal, res).catch(reportTo(web));
     return true;
   }
   const requestInfo = { headers: Object.fromEntries(view.headers.entries()), url: new URL(view.url) };
@@ -195,18 +195,27 @@ function servePost(
     web._requestToStreamMapping.delete(message.id);
     web.onerror?.(error as Error);
   };
-  web.writePrimingEvent(pipe, encoder, streamId, version).then(() => {
-    try {
-      web.onmessage?.(message, extra);
-    } catch (error) {
-      return fail(error);
-    }
-    if (web._streamMapping.get(streamId)?.controller === pipe) keepAlive = web.startKeepAlive(pipe, encoder);
-    // Where the SDK returned its Response: from here the stream is the client's.
-    pipe.start();
-  }, fail);
+  web
+    .writePrimingEvent(pipe, encoder, streamId, version)
+    .then(() => {
+      try {
+        web.onmessage?.(message, extra);
+      } catch (error) {
+        return fail(error);
+      }
+      if (web._streamMapping.get(streamId)?.controller === pipe)
+        keepAlive = web.startKeepAlive(pipe, encoder);
+      // Where the SDK returned its Response: from here the stream is the client's.
+      pipe.start();
+    }, fail)
+    // Nothing awaits this chain: an error in it is the transport's, never an unhandled rejection.
+    .catch(reportTo(web));
   return true;
 }
+
+const reportTo = (web: WebInternals) => (error: unknown) => {
+  web.onerror?.(error instanceof Error ? error : new Error(String(error)));
+};
 
 /**
  * What the SDK's stream controller is to handlePostRequest, writing to the Node response: events
@@ -290,7 +299,7 @@ export class EventPipe {
     this.#closed = true;
     clearTimeout(this.#timer);
     const res = this.#res;
-    if (!res.headersSent && !res.destroyed) void writeResponse(response, res);
+    if (!res.headersSent && !res.destroyed) writeResponse(response, res).catch(() => res.destroy());
     else if (!res.writableEnded) res.end();
   }
 
