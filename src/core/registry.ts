@@ -279,13 +279,18 @@ export function shapeResult(
     }
     kept = lo;
   }
+  // The long way, for a result that may show a secret: the output scrubbed value by value, shaped
+  // again, and the result scrubbed too (a token a fence joined by dropping a hidden character, a
+  // value that was no plain object).
+  const scrubbed = (secrets: readonly string[]) =>
+    scrubResult(shapeResult(tool, input, scrubResult(output, secrets), maxChars), secrets);
   const structured = shape(kept);
   const { text, changed } = renderFencedText(structured, untrusted);
   // No item fits: a page of none would resume where it started, forever.
   const noneFits = view !== undefined && view.take > 0 && kept === 0;
   if (text.length > maxChars || noneFits) {
     // Sizes of the scrubbed result: a secret's length must not show in the message.
-    if (secrets) return shapeResult(tool, input, scrubResult(output, secrets), maxChars);
+    if (secrets) return scrubbed(secrets);
     return errorResultOf(
       `${tool.name} produced a result of ${noneFits ? size(1) : text.length} characters, over the ${maxChars}-character budget. Ask for less (a smaller limit or a narrower filter).`,
     );
@@ -297,16 +302,15 @@ export function shapeResult(
   // What leaves is the text, which holds every string of structuredContent as JSON writes it
   // unless a fence changed one, and the links, whose values come as they are or URI-encoded (a
   // link must not transform a value otherwise): searched as they are, no copy of the output is
-  // made or serialised for a secret that is almost never there. A hit (or a changed fence) takes
-  // the long way: the output scrubbed value by value, shaped again, and the result scrubbed too
-  // (a token a fence joined by dropping a hidden character, a value that was no plain object).
+  // made or serialised for a secret that is almost never there. A hit, or a changed fence, takes
+  // the long way.
   if (
     secrets &&
     (changed ||
       jsonMayHoldSecret(text, secrets) ||
       (links.length > 0 && jsonMayHoldSecret(JSON.stringify(links), secrets, { uriEncoded: true })))
   )
-    return scrubResult(shapeResult(tool, input, scrubResult(output, secrets), maxChars), secrets);
+    return scrubbed(secrets);
   return { structuredContent: structured, content: [{ type: 'text', text }, ...links] };
 }
 
