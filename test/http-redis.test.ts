@@ -1,4 +1,5 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/log.js';
@@ -66,6 +67,40 @@ describe.skipIf(!runs)('shared state in Redis', () => {
     expect(await shared.touch('one', 60_000)).toBeUndefined();
     expect(await shared.count('o')).toBe(0);
     expect(await shared.admit(record('two'), caps, 60_000)).toBe('ok');
+  });
+
+  it('counts the message rate per second across callers: the limit holds, and a raised one keeps 60 counters at most', async () => {
+    const limited = await connectRedis(redis.url(7), httpOptions({ MCP_SESSION_RATE_PER_MINUTE: '5' }), log);
+    const raised = await connectRedis(
+      redis.url(7),
+      httpOptions({ MCP_SESSION_RATE_PER_MINUTE: '1000000' }),
+      log,
+    );
+    const client = new Redis(redis.url(7));
+    const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((name) => `${name}-${Date.now()}`) as [
+      string,
+      string,
+      string,
+    ];
+    try {
+      expect(await limited.takeRate(alice, 3)).toEqual({ ok: true });
+      expect(await limited.takeRate(alice, 2)).toEqual({ ok: true });
+      const over = await limited.takeRate(alice, 1);
+      expect(over.ok).toBe(false);
+      expect(over.ok === false && over.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+      expect(over.ok === false && over.retryAfterSeconds).toBeLessThanOrEqual(60);
+      expect(await limited.takeRate(bob, 5)).toEqual({ ok: true });
+      for (let i = 0; i < 2_000; i++) await raised.takeRate(carol, 1);
+      const key = (await client.keys(`*${carol}*`))[0] ?? '';
+      // One counter per second the 2,000 messages spanned (a sorted set held one entry each).
+      expect(await client.type(key)).toBe('hash');
+      expect(await client.hlen(key)).toBeLessThanOrEqual(60);
+      const counts = Object.values(await client.hgetall(key)).map(Number);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(2_000);
+    } finally {
+      client.disconnect();
+      await Promise.all([limited.close(), raised.close()]);
+    }
   });
 
   it('refuses to start on an unreachable Redis, naming MCP_REDIS_URL without its password', async () => {

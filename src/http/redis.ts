@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
 import type { HttpOptions } from '../core/config.js';
 import type { Logger } from '../core/log.js';
@@ -43,16 +42,28 @@ const SCRIPTS = {
   count: `
     redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
     return redis.call('ZCARD', KEYS[1])`,
-  // A sliding minute, as RateWindow. KEYS: log. ARGV: now, count, per minute, unique prefix.
+  // A sliding minute counted per second, as RateWindow: a hash of second -> messages, at most 60
+  // fields whatever the limit (a sorted-set entry per message grew with a raised limit).
+  // KEYS: counts. ARGV: now (ms), count, per minute.
   rate: `
     local now = tonumber(ARGV[1])
-    redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 60000)
-    if redis.call('ZCARD', KEYS[1]) + tonumber(ARGV[2]) > tonumber(ARGV[3]) then
-      local first = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2] or now)
-      return math.max(1, math.ceil((first + 60000 - now) / 1000))
+    local second = math.floor(now / 1000)
+    local fields = redis.call('HGETALL', KEYS[1])
+    local total, oldest = 0, nil
+    for i = 1, #fields, 2 do
+      local s = tonumber(fields[i])
+      if s <= second - 60 then
+        redis.call('HDEL', KEYS[1], fields[i])
+      else
+        total = total + tonumber(fields[i + 1])
+        if oldest == nil or s < oldest then oldest = s end
+      end
     end
-    for i = 1, tonumber(ARGV[2]) do redis.call('ZADD', KEYS[1], now, ARGV[4] .. i) end
-    redis.call('PEXPIRE', KEYS[1], 60000)
+    if total + tonumber(ARGV[2]) > tonumber(ARGV[3]) then
+      return math.max(1, math.ceil((((oldest or second) + 60) * 1000 - now) / 1000))
+    end
+    redis.call('HINCRBY', KEYS[1], second, tonumber(ARGV[2]))
+    redis.call('PEXPIRE', KEYS[1], 61000)
     return 0`,
   // KEYS: lease. ARGV: holder, ms.
   lease: `
@@ -117,7 +128,8 @@ const K = {
   record: (id: string) => `mcp:s:${id}`,
   all: 'mcp:sessions',
   owners: 'mcp:owner:',
-  rate: (key: string) => `mcp:rate:${key}`,
+  // Per-second counts (a hash); mcp:rate: held the sorted sets of earlier versions.
+  rate: (key: string) => `mcp:rate-s:${key}`,
   channel: (name: string) => `mcp:bus:${name}`,
   lease: (key: string) => `mcp:watch:${key}`,
   subscribers: (key: string) => `mcp:subscribers:${key}`,
@@ -156,7 +168,7 @@ class RedisState implements SharedState {
   }
 
   async takeRate(key: string, count: number): Promise<RateVerdict> {
-    const args = [Date.now(), count, this.options.sessionRatePerMinute, `${randomUUID()}:`];
+    const args = [Date.now(), count, this.options.sessionRatePerMinute];
     const wait = Number(await this.run('rate', [K.rate(key)], args));
     return wait === 0 ? { ok: true } : { ok: false, retryAfterSeconds: wait };
   }
