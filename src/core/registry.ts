@@ -279,18 +279,13 @@ export function shapeResult(
     }
     kept = lo;
   }
-  // The long way, for a result that may show a secret: the output scrubbed value by value, shaped
-  // again, and the result scrubbed too (a token a fence joined by dropping a hidden character, a
-  // value that was no plain object).
-  const scrubbed = (secrets: readonly string[]) =>
-    scrubResult(shapeResult(tool, input, scrubResult(output, secrets), maxChars), secrets);
   const structured = shape(kept);
   const { text, changed } = renderFencedText(structured, untrusted);
   // No item fits: a page of none would resume where it started, forever.
   const noneFits = view !== undefined && view.take > 0 && kept === 0;
   if (text.length > maxChars || noneFits) {
     // Sizes of the scrubbed result: a secret's length must not show in the message.
-    if (secrets) return scrubbed(secrets);
+    if (secrets) return shapeScrubbed(tool, input, output, maxChars, secrets);
     return errorResultOf(
       `${tool.name} produced a result of ${noneFits ? size(1) : text.length} characters, over the ${maxChars}-character budget. Ask for less (a smaller limit or a narrower filter).`,
     );
@@ -310,8 +305,23 @@ export function shapeResult(
       jsonMayHoldSecret(text, secrets) ||
       (links.length > 0 && jsonMayHoldSecret(JSON.stringify(links), secrets, { uriEncoded: true })))
   )
-    return scrubbed(secrets);
+    return shapeScrubbed(tool, input, output, maxChars, secrets);
   return { structuredContent: structured, content: [{ type: 'text', text }, ...links] };
+}
+
+/**
+ * shapeResult the long way, for a result that may show a secret: the output scrubbed value by
+ * value, shaped again, and the result scrubbed too (a token a fence joined by dropping a hidden
+ * character, a value that was no plain object).
+ */
+function shapeScrubbed(
+  tool: ToolDefinition,
+  input: Record<string, unknown>,
+  output: Record<string, unknown>,
+  maxChars: number,
+  secrets: readonly string[],
+): CallToolResult {
+  return scrubResult(shapeResult(tool, input, scrubResult(output, secrets), maxChars), secrets);
 }
 
 /**

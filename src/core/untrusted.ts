@@ -223,8 +223,12 @@ export function neutraliseFenceTags(text: string): string {
 }
 
 export function fenceUntrusted(text: string): string {
-  const safe = quiet(text) ? text : neutraliseFenceTags(stripHidden(text));
-  return `${UNTRUSTED_OPEN}${safe}${UNTRUSTED_CLOSE}`;
+  return `${UNTRUSTED_OPEN}${fenceSafe(text)}${UNTRUSTED_CLOSE}`;
+}
+
+/** `text` as it may stand inside a fence: itself when quiet, else without hidden characters or fence tags. */
+function fenceSafe(text: string): string {
+  return quiet(text) ? text : neutraliseFenceTags(stripHidden(text));
 }
 
 // Printable ASCII without the characters a fence tag starts with (TAG_START): nothing hidden to
@@ -283,7 +287,7 @@ function fencedCopy(value: unknown, untrusted: ReadonlySet<string>, seen: { chan
 
 /** fenceUntrusted, noting in `seen` when the text itself had to change. */
 function fenced(text: string, seen: { changed: boolean }): string {
-  const safe = quiet(text) ? text : neutraliseFenceTags(stripHidden(text));
+  const safe = fenceSafe(text);
   // Both return their argument itself when nothing changes, so the comparison is of one string.
   if (safe !== text) seen.changed = true;
   return `${UNTRUSTED_OPEN}${safe}${UNTRUSTED_CLOSE}`;
