@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { USER_AGENT } from '../version.js';
 import { errorFromResponse, PlatformError, type PlatformName, requestIdFrom } from './errors.js';
+import { exchange } from './exchange.js';
 import type { Logger } from './log.js';
 import { readAll } from './read-all.js';
 
@@ -178,13 +179,20 @@ export class HttpClient {
 
   async request<T = unknown>(options: RequestOptions): Promise<HttpResponse<T>> {
     return this.#withRetry(options, async (attempt) => {
-      const response = await this.#send(options);
-      const text = await this.#readBody(response.body, options);
-      const headers = flatten(response.headers);
+      const dispatcher = this.#dispatcher ?? (await this.#createPool());
+      const answer = await exchange(
+        dispatcher,
+        this.#dispatchOptions(options),
+        this.#limit,
+        () => this.#tooLarge(options),
+        options.signal,
+      );
+      const text = answer.body.toString('utf8');
+      const headers = flatten(answer.headers);
       // A 3xx is an error too (redirects are not followed; see errorFromResponse).
-      if (response.statusCode >= 300) throw this.#errorFrom(response.statusCode, headers, text, options);
+      if (answer.status >= 300) throw this.#errorFrom(answer.status, headers, text, options);
       return {
-        status: response.statusCode,
+        status: answer.status,
         headers,
         data: this.#parse(text, headers, options) as T,
         requestId: requestIdFrom(headers),
@@ -272,6 +280,11 @@ export class HttpClient {
   }
 
   async #send(options: RequestOptions): Promise<Dispatcher.ResponseData> {
+    const dispatcher = this.#dispatcher ?? (await this.#createPool());
+    return dispatcher.request({ ...this.#dispatchOptions(options), signal: options.signal ?? undefined });
+  }
+
+  #dispatchOptions(options: RequestOptions): Dispatcher.DispatchOptions {
     // The spread last: properties after a spread take V8's slow path (Node 20), on every request.
     // The client's own headers never carry accept (they are user-agent and credentials).
     const headers: Record<string, string> = {
@@ -287,32 +300,35 @@ export class HttpClient {
       headers['content-type'] = options.contentType ?? 'text/plain';
     }
     for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = value;
-    const dispatcher = this.#dispatcher ?? (await this.#createPool());
-    const request: Dispatcher.RequestOptions = {
+    const request: Dispatcher.DispatchOptions = {
       origin: this.#origin,
       path: `${this.#prefix}${options.path}${buildQuery(options.query)}`,
       method: options.method,
       headers,
       body,
-      signal: options.signal ?? undefined,
     };
     if (options.headersTimeoutMs !== undefined) request.headersTimeout = options.headersTimeoutMs;
     if (options.bodyTimeoutMs !== undefined) request.bodyTimeout = options.bodyTimeoutMs;
-    return dispatcher.request(request);
+    return request;
+  }
+
+  get #limit(): number {
+    return this.#options.maxResponseBytes ?? 5 * 1024 * 1024;
+  }
+
+  #tooLarge(options: RequestOptions): PlatformError {
+    return new PlatformError({
+      kind: 'server',
+      platform: this.platform,
+      code: 'response_too_large',
+      message: `response body exceeded ${this.#limit} bytes and was cut off`,
+      method: options.method,
+      path: options.path,
+    });
   }
 
   async #readBody(body: Dispatcher.ResponseData['body'], options: RequestOptions): Promise<string> {
-    const limit = this.#options.maxResponseBytes ?? 5 * 1024 * 1024;
-    const tooLarge = () =>
-      new PlatformError({
-        kind: 'server',
-        platform: this.platform,
-        code: 'response_too_large',
-        message: `response body exceeded ${limit} bytes and was cut off`,
-        method: options.method,
-        path: options.path,
-      });
-    return (await readAll(body, limit, tooLarge)).toString('utf8');
+    return (await readAll(body, this.#limit, () => this.#tooLarge(options))).toString('utf8');
   }
 
   #parse(text: string, headers: Record<string, string>, options: RequestOptions): unknown {
