@@ -177,7 +177,8 @@ export class HttpClient {
     this.#dispatcher = options.dispatcher;
   }
 
-  async request<T = unknown>(options: RequestOptions): Promise<HttpResponse<T>> {
+  // Not async: #withRetry returns a promise already, and an async function adopting it costs ticks.
+  request<T = unknown>(options: RequestOptions): Promise<HttpResponse<T>> {
     return this.#withRetry(options, async (attempt) => {
       const dispatcher = this.#dispatcher ?? (await this.#createPool());
       const answer = await exchange(
