@@ -1,4 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+// node:timers, not the globals: a test's fake timers replace the globals, and a sweep they stored
+// would never fire, nor be replaced, for the rest of the process.
+import { clearInterval, setInterval } from 'node:timers';
 import type { Dispatcher } from 'undici';
 
 /** A whole answer: status, headers (names in lower case, as undici parses them) and body. */
@@ -99,11 +102,19 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
     const error = this.tooLarge();
     this.#fail(error);
+    // Paused first, so the parser stops at this chunk (as undici does when a handler throws here)
+    // instead of going on to complete a request it has just aborted.
+    controller.pause();
     controller.abort(error);
   }
 
   onResponseEnd(): void {
     if (this.#done) return;
+    // Aborted since the last sweep: the call was cancelled, whatever came back.
+    if (this.signal?.aborted) {
+      this.#fail(reasonOf(this.signal));
+      return;
+    }
     this.#settle();
     const chunks = this.#chunks;
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.#size);

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exchange, SWEEP_MS } from '../../src/core/exchange.js';
 
 // A local node:http server whose behaviour each test sets; it records what reached it and which
@@ -88,6 +88,42 @@ describe('exchange', () => {
     await expect(pending).rejects.toThrow('user cancelled');
     expect(performance.now() - aborted).toBeLessThan(SWEEP_MS * 4 + 100);
     await expect.poll(() => cutOff).toEqual(['/stall']);
+  });
+
+  it('a signal that aborts after the request went out but before the next sweep still cancels the call', async () => {
+    let answer = () => {};
+    const came = new Promise<void>((resolve) => {
+      behaviour = (_req, res) => {
+        answer = () => res.end('{"ok":true}');
+        resolve();
+      };
+    });
+    const controller = new AbortController();
+    const pending = exchange(newPool(), get('/race'), 1000, tooLarge, controller.signal);
+    // Not a timer (a sweep may be due in the same timers phase): straight from the server's callback.
+    await came;
+    // The answer comes back at once, well within the sweep's 25 ms: the abort must still win.
+    controller.abort(new Error('cancelled just now'));
+    answer();
+    await expect(pending).rejects.toThrow('cancelled just now');
+  });
+
+  it("a test's fake timers do not stop the sweep for the requests after it", async () => {
+    await sleep(SWEEP_MS * 3); // a sweep left by an earlier test stops once nothing is in flight
+    behaviour = (req, res) => {
+      if (req.url === '/quick') res.end('{}');
+    };
+    vi.useFakeTimers();
+    try {
+      await exchange(newPool(), get('/quick'), 1000, tooLarge, new AbortController().signal);
+    } finally {
+      vi.useRealTimers();
+    }
+    const controller = new AbortController();
+    const pending = exchange(pool, get('/stall'), 1000, tooLarge, controller.signal);
+    await expect.poll(() => arrived).toContain('/stall');
+    controller.abort(new Error('cancelled'));
+    await expect(pending).rejects.toThrow('cancelled');
   });
 
   it('a signal that has aborted already: nothing is sent', async () => {
