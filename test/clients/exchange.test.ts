@@ -113,7 +113,8 @@ describe('exchange', () => {
     behaviour = (req, res) => {
       if (req.url === '/quick') res.end('{}');
     };
-    vi.useFakeTimers();
+    // Only the interval functions: faking setTimeout too would stall undici's own timers in this worker.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     try {
       await exchange(newPool(), get('/quick'), 1000, tooLarge, new AbortController().signal);
     } finally {
