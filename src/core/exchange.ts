@@ -72,9 +72,10 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
-    // Cancelled while it waited for a connection: it never goes out.
+    // Cancelled while it waited for a connection: it never goes out (the promise has settled, so
+    // the reason goes nowhere).
     if (this.#done) {
-      controller.abort(this.signal ? reasonOf(this.signal) : new Error('cancelled'));
+      controller.abort(new Error('cancelled'));
       return;
     }
     // Called again when undici retries a request at the head of a failed pipeline: start over.
